@@ -1,0 +1,105 @@
+"""Errors a person can act on.
+
+Every error that reaches the user names the file, the line, the column and the field path, in the
+form ``FILE:LINE:COL: path.to.field: message``; the CLI prints each as ``detente: error: ...`` and
+exits with code 2.  Engines raise :class:`DetenteError` subclasses, never bare exceptions, for
+anything caused by the input.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "DetenteError",
+    "Diagnostic",
+    "InputError",
+    "ProblemTooLarge",
+    "ScenarioError",
+    "did_you_mean",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    message : str
+        What is wrong, in plain words (with a "did you mean" hint where one helps).
+    path : str
+        Dotted path of the field (``actors.UKR.no_deal.cost``); empty for the whole file.
+    file : str or None
+        The file's name as the user gave it.
+    line, column : int or None
+        1-based position of the field in the file, when known.
+    """
+
+    message: str
+    path: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file)
+            if self.line is not None:
+                where.append(str(self.line))
+                if self.column is not None:
+                    where.append(str(self.column))
+        head = ":".join(where)
+        parts = [p for p in (head, self.path) if p]
+        return ": ".join([*parts, self.message])
+
+
+class DetenteError(Exception):
+    """Base class of every error caused by the user's input; the CLI exits with code 2."""
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """The individual problems, one line each when printed."""
+        return [Diagnostic(str(self))]
+
+
+class InputError(DetenteError):
+    """A single problem with an input (a file, an option, a value)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.diagnostic = Diagnostic(message, path, file, line, column)
+        super().__init__(str(self.diagnostic))
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [self.diagnostic]
+
+
+class ScenarioError(DetenteError):
+    """All the problems found in one or more scenario files, reported at once."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self._diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self._diagnostics))
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return list(self._diagnostics)
+
+
+class ProblemTooLarge(InputError):
+    """A problem whose size would exhaust memory or time; refused before anything is allocated."""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ``" (did you mean 'x'?)"`` suffix for the closest candidate, or ``""`` if none is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
