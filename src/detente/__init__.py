@@ -33,7 +33,9 @@ _LAZY = {
 __all__ = ["__version__", *sorted(_LAZY)]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from detente.scenario import Scenario, load, loads
+    from detente.scenario import Scenario as Scenario
+    from detente.scenario import load as load
+    from detente.scenario import loads as loads
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ from detente._results import jsonable
 
 __all__ = ["console", "err_console", "print_json"]
 
-console = Console(highlight=False, soft_wrap=False)
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
 
 

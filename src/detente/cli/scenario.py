@@ -1,0 +1,85 @@
+"""``detente check``, ``detente show``, ``detente schema``: the scenario file itself."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli._app import app
+from detente.cli._output import console, print_json
+from detente.errors import DetenteError, Diagnostic, InputError
+from detente.scenario import load
+from detente.scenario.describe import describe_scenario, summary_line
+from detente.scenario.schema import json_schema
+
+FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to validate.")],
+) -> None:
+    """Validate scenario files: one summary line per file, then every error with its line."""
+    failed: list[DetenteError] = []
+    for path in files:
+        try:
+            scenario = load(path)
+        except DetenteError as exc:
+            n = len(exc.diagnostics())
+            console.print(f"{path}: {n} error{'s' if n != 1 else ''}", markup=False)
+            failed.append(exc)
+            continue
+        console.print(f"{path}: ok, {summary_line(scenario)}", markup=False)
+    if failed:
+        raise _Many(failed)
+
+
+class _Many(DetenteError):
+    def __init__(self, errors: list[DetenteError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for e in self.errors for d in e.diagnostics()]
+
+
+@app.command()
+def show(
+    file: FileArg,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The validated scenario as JSON.")
+    ] = False,
+) -> None:
+    """The scenario as the article reads: per actor its role, considerations, positions and
+    salience, red lines, preconditions and no-deal expectation, each with its source."""
+    scenario = load(file)
+    if as_json:
+        print_json(scenario.model_dump(mode="json", exclude_none=True))
+        return
+    doc = describe_scenario(scenario)
+    if console.is_terminal:
+        console.print(doc.to_rich())
+    else:
+        sys.stdout.write(doc.to_text())
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """The JSON Schema of the scenario format, for editors to validate and complete files."""
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists() and not force:
+        raise InputError("file exists; use --force to overwrite it", file=str(output))
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {output}", markup=False)

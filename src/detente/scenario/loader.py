@@ -1,0 +1,213 @@
+"""Load and validate a scenario file: every problem of a file at once, each with its line.
+
+``load(path)`` reads the YAML safely (:mod:`detente.scenario.yamlio`), validates the shape with the
+pydantic model (:mod:`detente.scenario.model`), then the whole-file rules
+(:mod:`detente.scenario.validate`).  Every problem becomes a
+:class:`~detente.errors.Diagnostic` ``FILE:LINE:COL: path.to.field: message``; they are raised
+together as one :class:`~detente.errors.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from detente.errors import Diagnostic, ScenarioError, did_you_mean
+from detente.scenario.model import Scenario
+from detente.scenario.validate import check_scenario
+from detente.scenario.yamlio import Loc, Located, format_loc, read_yaml, read_yaml_text
+
+__all__ = ["MAX_ENTITIES", "load", "loads"]
+
+#: Refuse files with more actors or issues than this (before validating them).
+MAX_ENTITIES = 10_000
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML file in the scenario format (SCENARIO_FORMAT.md), or a file holding only
+        ``detente``, ``id``, ``title`` and ``strategy``.
+
+    Returns
+    -------
+    Scenario
+        The immutable, validated scenario with its expressions compiled.
+
+    Raises
+    ------
+    detente.errors.ScenarioError
+        Every problem found, each as ``FILE:LINE:COL: path: message``.
+    """
+    return build(read_yaml(path))
+
+
+def loads(text: str, *, filename: str = "<string>") -> Scenario:
+    """Like :func:`load`, from YAML text; ``filename`` is used in messages."""
+    return build(read_yaml_text(text, filename=filename))
+
+
+def build(located: Located) -> Scenario:
+    """Validate data read by :mod:`detente.scenario.yamlio` into a :class:`Scenario`."""
+    data = located.data
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                located.diagnostic(
+                    (),
+                    ("a scenario file is a mapping with at least 'detente: 1', 'id' and 'title'"),
+                )
+            ]
+        )
+    for section in ("actors", "issues"):
+        block = data.get(section)
+        if isinstance(block, dict) and len(block) > MAX_ENTITIES:
+            raise ScenarioError(
+                [
+                    located.diagnostic(
+                        (section,),
+                        (f"{len(block):,} {section}; more than {MAX_ENTITIES:,} are refused"),
+                    )
+                ]
+            )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_pydantic_diagnostics(exc, located)) from None
+    problems = check_scenario(scenario, data)
+    if problems:
+        diags = [located.diagnostic(loc, msg, column_offset=col) for loc, msg, col in problems]
+        raise ScenarioError(_dedupe(diags))
+    update: dict[str, Any] = {}
+    if any(
+        a.date < b.date for a, b in zip(scenario.statements[1:], scenario.statements, strict=False)
+    ):
+        update["statements"] = tuple(sorted(scenario.statements, key=lambda s: s.date))
+    if any(a.date < b.date for a, b in zip(scenario.timeline[1:], scenario.timeline, strict=False)):
+        update["timeline"] = tuple(sorted(scenario.timeline, key=lambda e: e.date))
+    if update:
+        scenario = scenario.model_copy(update=update)
+    scenario._filename = located.filename
+    return scenario
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[str] = set()
+    out = []
+    for d in diags:
+        if str(d) not in seen:
+            seen.add(str(d))
+            out.append(d)
+    return out
+
+
+# --- pydantic errors -> diagnostics -------------------------------------------------------------
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete alternatives of an annotation (Optional/Union/Annotated removed)."""
+    origin = get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        out: list[Any] = []
+        for arg in get_args(tp):
+            if arg is not type(None):
+                out.extend(_unwrap(arg))
+        return out
+    return [tp]
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model class describing the mapping at ``loc`` (for key suggestions)."""
+    current: list[Any] = [Scenario]
+    for part in loc:
+        nxt: list[Any] = []
+        for tp in current:
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                field = tp.model_fields.get(str(part))
+                if field is not None:
+                    nxt.extend(_unwrap(field.annotation))
+            else:
+                origin = get_origin(tp)
+                args = get_args(tp)
+                if origin is dict and len(args) == 2:
+                    nxt.extend(_unwrap(args[1]))
+                elif origin in (tuple, list) and args:
+                    nxt.extend(_unwrap(args[0]))
+        current = nxt
+        if not current:
+            return None
+    for tp in current:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return tp
+    return None
+
+
+def _clean_loc(loc: tuple[Any, ...], located: Located) -> Loc:
+    """Keep the parts of a pydantic ``loc`` that are real keys (drop union/validator tags)."""
+    out: list[str | int] = []
+    node: Any = located.data
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            out.append(part)
+            node = node[part]
+        elif isinstance(part, str) and ("[" in part or part in ("float", "str", "int", "bool")):
+            continue  # pydantic's name for a union member or a validator
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
+def _message(err: Any, loc: Loc) -> tuple[str, bool]:
+    kind = err["type"]
+    msg = str(err["msg"])
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        model = _model_at(loc[:-1])
+        fields = list(model.model_fields) if model is not None else []
+        allowed = f"; allowed: {', '.join(fields)}" if fields else ""
+        return f"unknown key '{key}'{did_you_mean(key, fields)}{allowed}", True
+    if kind == "missing":
+        return f"missing required key '{loc[-1]}'", True
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        given = err.get("input")
+        hint = did_you_mean(str(given), expected) if isinstance(given, str) else ""
+        return f"{given!r} is not one of {', '.join(expected)}{hint}", False
+    if kind == "string_pattern_mismatch":
+        return f"{err.get('input')!r} is not a valid id ({_pattern_help(loc)})", False
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg[0].lower() + msg[1:] if msg else kind, False
+
+
+def _pattern_help(loc: Loc) -> str:
+    if loc == ("id",):
+        return "use lowercase letters, digits and '-'"
+    return "a letter, then letters, digits or '_'"
+
+
+def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for err in exc.errors():
+        loc = _clean_loc(tuple(err["loc"]), located)
+        message, at_key = _message(err, loc)
+        if err["type"] == "missing":
+            diag = located.diagnostic(loc[:-1], message)
+            diag = Diagnostic(diag.message, format_loc(loc), diag.file, diag.line, diag.column)
+        else:
+            diag = located.diagnostic(loc, message, prefer_key=at_key)
+        diags.append(diag)
+    return _dedupe(diags)

@@ -1,0 +1,240 @@
+"""Dotted paths to the scalar judgments of a scenario, and cheap validated copies.
+
+What-ifs, the timeline, Monte Carlo and lever search all change a scenario through paths such as
+``actors.UKR.no_deal.cost`` or ``facts.usa_ready_to_talk``.  :func:`resolve` says what a path
+names (its kind, its valid range, its current value); :func:`apply_changes` returns a copy with
+new values, validating only what changed and copying only the objects on the changed paths.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from detente.errors import InputError, did_you_mean
+
+if TYPE_CHECKING:
+    from detente.scenario.model import Actor, Issue, Scenario
+
+__all__ = ["Judgment", "apply_changes", "judgment_paths", "resolve"]
+
+_ACTOR_FIELDS = ("capability", "veto", "positions", "salience", "values", "no_deal")
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """What a path names.
+
+    Attributes
+    ----------
+    path : str
+        The dotted path, normalised (``facts.X.value`` -> ``facts.X``).
+    kind : {"number", "bool", "option"}
+        A real number, a yes/no fact, or an option of an option issue.
+    value : float, bool, str or None
+        The current value; for a no-deal outcome not given in the file, the issue's status quo.
+    low, high : float or None
+        The valid range of a number (``high`` may be ``inf``).
+    options : tuple of str or None
+        The options, for ``kind == "option"``.
+    issue : str or None
+        The issue the value lies on, when it does.
+    """
+
+    path: str
+    kind: Literal["number", "bool", "option"]
+    value: float | bool | str | None
+    low: float | None = None
+    high: float | None = None
+    options: tuple[str, ...] | None = None
+    issue: str | None = None
+
+    def check(self, value: Any) -> float | bool | str:
+        """Validate a new value for this judgment; return it normalised."""
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"expected true or false, got {value!r}")
+            return value
+        if self.kind == "option":
+            assert self.options is not None
+            if not isinstance(value, str) or value not in self.options:
+                hint = did_you_mean(str(value), self.options)
+                raise ValueError(
+                    f"{value!r} is not an option of '{self.issue}'{hint}; options: "
+                    + ", ".join(self.options)
+                )
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {value!r}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError("expected a finite number")
+        low = -math.inf if self.low is None else self.low
+        high = math.inf if self.high is None else self.high
+        if self.path.endswith(".capability"):
+            if number <= 0:
+                raise ValueError(f"capability must be > 0, got {number:g}")
+        elif not low <= number <= high:
+            raise ValueError(f"{number:g} is outside the valid range [{low:g}, {high:g}]")
+        return number
+
+
+def _split(path: str) -> list[str]:
+    if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
+        raise InputError(f"not a dotted path: {path!r}")
+    return path.split(".")
+
+
+def _issue_value(path: str, issue_id: str, issue: Issue, current: Any) -> Judgment:
+    if issue.options is not None:
+        return Judgment(path, "option", current, options=issue.options, issue=issue_id)
+    return Judgment(path, "number", current, issue.low, issue.high, issue=issue_id)
+
+
+def _pick(kind: str, key: str, known: Mapping[str, Any] | tuple[str, ...], path: str) -> None:
+    if key not in known:
+        names = ", ".join(known) if len(known) <= 12 else ", ".join(list(known)[:12]) + ", ..."
+        raise InputError(
+            f"{path}: no {kind} '{key}'{did_you_mean(key, known)}; known: {names or '(none)'}"
+        )
+
+
+def resolve(scenario: Scenario, path: str) -> Judgment:
+    """Say what ``path`` names in ``scenario``.
+
+    Raises
+    ------
+    detente.errors.InputError
+        If the path names no numeric or boolean judgment (with a "did you mean" hint).
+    """
+    parts = _split(path)
+    head = parts[0]
+    if head == "facts" and len(parts) in (2, 3) and (len(parts) == 2 or parts[2] == "value"):
+        _pick("fact", parts[1], scenario.facts, path)
+        return Judgment(f"facts.{parts[1]}", "bool", scenario.facts[parts[1]].value)
+    if head == "issues" and len(parts) == 3 and parts[2] == "status_quo":
+        _pick("issue", parts[1], scenario.issues, path)
+        issue = scenario.issues[parts[1]]
+        return _issue_value(path, parts[1], issue, issue.status_quo)
+    if head == "actors" and len(parts) >= 3:
+        _pick("actor", parts[1], scenario.actors, path)
+        return _resolve_actor(scenario, scenario.actors[parts[1]], parts, path)
+    top = ("facts", "issues", "actors")
+    hint = did_you_mean(head, top) if head not in top else ""
+    raise InputError(
+        f"{path}: names no numeric or boolean judgment{hint}; judgments are facts.ID, "
+        "issues.ID.status_quo and actors.ID.{capability, veto, positions.ISSUE, salience.ISSUE, "
+        "values.ISSUE.OPTION, no_deal.cost, no_deal.outcome.ISSUE}"
+    )
+
+
+def _resolve_actor(scenario: Scenario, actor: Actor, parts: list[str], path: str) -> Judgment:
+    field = parts[2]
+    rest = parts[3:]
+    if field == "capability" and not rest:
+        return Judgment(path, "number", actor.capability, 0.0, math.inf)
+    if field == "veto" and not rest:
+        return Judgment(path, "bool", actor.veto)
+    if field in ("positions", "salience") and len(rest) == 1:
+        _pick(f"position of {parts[1]} on issue", rest[0], actor.positions, path)
+        if field == "salience":
+            return Judgment(path, "number", actor.salience[rest[0]], 0.0, 1.0, issue=rest[0])
+        issue = scenario.issues[rest[0]]
+        return _issue_value(path, rest[0], issue, actor.positions[rest[0]])
+    if field == "values" and len(rest) == 2:
+        _pick(f"values table of {parts[1]} for issue", rest[0], actor.values, path)
+        _pick("option", rest[1], actor.values[rest[0]], path)
+        return Judgment(path, "number", actor.values[rest[0]][rest[1]], 0.0, 1.0, issue=rest[0])
+    if field == "no_deal" and rest == ["cost"]:
+        cost = actor.no_deal.cost if actor.no_deal is not None else 0.0
+        return Judgment(path, "number", cost, 0.0, 1.0)
+    if field == "no_deal" and len(rest) == 2 and rest[0] == "outcome":
+        _pick("issue", rest[1], scenario.issues, path)
+        issue = scenario.issues[rest[1]]
+        outcome = actor.no_deal.outcome if actor.no_deal is not None else {}
+        return _issue_value(path, rest[1], issue, outcome.get(rest[1], issue.status_quo))
+    hint = did_you_mean(field, _ACTOR_FIELDS) if field not in _ACTOR_FIELDS else ""
+    raise InputError(
+        f"{path}: names no numeric or boolean judgment of an actor{hint}; use capability, veto, "
+        "positions.ISSUE, salience.ISSUE, values.ISSUE.OPTION, no_deal.cost or "
+        "no_deal.outcome.ISSUE"
+    )
+
+
+def judgment_paths(scenario: Scenario) -> list[Judgment]:
+    """Every scalar judgment of the scenario (for lever search and sensitivity)."""
+    out: list[Judgment] = []
+    for issue_id in scenario.issues:
+        out.append(resolve(scenario, f"issues.{issue_id}.status_quo"))
+    for a, actor in scenario.actors.items():
+        out.append(resolve(scenario, f"actors.{a}.capability"))
+        for k in actor.positions:
+            out.append(resolve(scenario, f"actors.{a}.positions.{k}"))
+            out.append(resolve(scenario, f"actors.{a}.salience.{k}"))
+        for k, table in actor.values.items():
+            for option in table:
+                out.append(resolve(scenario, f"actors.{a}.values.{k}.{option}"))
+        if actor.no_deal is not None:
+            out.append(resolve(scenario, f"actors.{a}.no_deal.cost"))
+            for k in actor.no_deal.outcome:
+                out.append(resolve(scenario, f"actors.{a}.no_deal.outcome.{k}"))
+    for f in scenario.facts:
+        out.append(resolve(scenario, f"facts.{f}"))
+    return out
+
+
+def apply_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
+    """Return a copy of ``scenario`` with ``changes`` applied (see ``Scenario.with_changes``)."""
+    from detente.scenario.model import NoDeal
+
+    if not changes:
+        return scenario
+    facts = dict(scenario.facts)
+    issues = dict(scenario.issues)
+    actors = dict(scenario.actors)
+    touched_facts = touched_issues = False
+    actor_updates: dict[str, dict[str, Any]] = {}
+    for path, raw in changes.items():
+        judgment = resolve(scenario, path)
+        try:
+            value = judgment.check(raw)
+        except ValueError as exc:
+            raise InputError(str(exc), path=path) from None
+        parts = judgment.path.split(".")
+        if parts[0] == "facts":
+            facts[parts[1]] = facts[parts[1]].model_copy(update={"value": value})
+            touched_facts = True
+        elif parts[0] == "issues":
+            issues[parts[1]] = issues[parts[1]].model_copy(update={"status_quo": value})
+            touched_issues = True
+        else:
+            a, field, rest = parts[1], parts[2], parts[3:]
+            upd = actor_updates.setdefault(a, {})
+            actor = actors[a]
+            if not rest:
+                upd[field] = value
+            elif field in ("positions", "salience"):
+                table = upd.setdefault(field, dict(getattr(actor, field)))
+                table[rest[0]] = value
+            elif field == "values":
+                values = upd.setdefault("values", dict(actor.values))
+                values[rest[0]] = {**values[rest[0]], rest[1]: value}
+            else:  # no_deal
+                nd = upd.get("no_deal") or actor.no_deal or NoDeal()
+                if rest == ["cost"]:
+                    nd = nd.model_copy(update={"cost": value})
+                else:
+                    nd = nd.model_copy(update={"outcome": {**nd.outcome, rest[1]: value}})
+                upd["no_deal"] = nd
+    for a, upd in actor_updates.items():
+        actors[a] = actors[a].model_copy(update=upd)
+    update: dict[str, Any] = {}
+    if touched_facts:
+        update["facts"] = facts
+    if touched_issues:
+        update["issues"] = issues
+    if actor_updates:
+        update["actors"] = actors
+    return scenario.model_copy(update=update)

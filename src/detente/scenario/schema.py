@@ -1,0 +1,48 @@
+"""The JSON Schema of the scenario format (``detente schema``), for editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from detente.scenario.model import Scenario
+from detente.uncertainty.distributions import KINDS
+
+__all__ = ["json_schema"]
+
+
+def _distribution_schema() -> dict[str, Any]:
+    # The model stores {kind, params}; files use the one-key form, which is what editors need.
+    alternatives: list[dict[str, Any]] = []
+    for kind in KINDS:
+        if kind == "choice":
+            items: dict[str, Any] = {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": ["number", "boolean", "string"]},
+            }
+        else:
+            n = len(KINDS[kind])
+            items = {"type": "array", "items": {"type": "number"}, "minItems": n, "maxItems": n}
+        alternatives.append(
+            {
+                "type": "object",
+                "properties": {kind: items},
+                "required": [kind],
+                "additionalProperties": False,
+            }
+        )
+    return {"oneOf": alternatives, "description": "A distribution over one judgment."}
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of scenario format version 1."""
+    schema = Scenario.model_json_schema(mode="validation")
+    defs = schema.get("$defs", {})
+    if "DistributionSpec" in defs:
+        defs["DistributionSpec"] = _distribution_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://detente.dev/schema/scenario-1.json",
+        "title": "detente scenario (format version 1)",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }

@@ -1,0 +1,290 @@
+"""The rules of SCENARIO_FORMAT.md that need the whole file.
+
+Each check yields ``(location, message)`` pairs, or ``(location, message, column)`` where the
+column points inside an expression; the loader turns them into ``FILE:LINE:COL`` diagnostics and
+reports them all at once.  Expressions are compiled here and attached to their red lines and
+preconditions, so engines never parse text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from detente.errors import InputError, did_you_mean
+from detente.scenario import expr as ex
+from detente.scenario.model import Actor, Scenario
+from detente.scenario.paths import Judgment, resolve
+from detente.scenario.yamlio import Loc
+from detente.uncertainty.distributions import DistributionSpec
+
+__all__ = ["Problem", "check_scenario", "expr_context", "fact_context", "issue_context"]
+
+#: ``(location, message, column inside an expression or None)``
+Problem = tuple[Loc, str, int | None]
+
+
+def issue_context(scenario: Scenario) -> ex.ExprContext:
+    """Names a red line may use: the issues."""
+    infos = {
+        k: ex.IssueInfo(name=k, low=i.low, high=i.high, options=i.options)
+        for k, i in scenario.issues.items()
+    }
+    return ex.ExprContext(issues=infos, facts=())
+
+
+def fact_context(scenario: Scenario) -> ex.ExprContext:
+    """Names a precondition may use: the facts."""
+    return ex.ExprContext(issues={}, facts=tuple(scenario.facts))
+
+
+def expr_context(scenario: Scenario) -> ex.ExprContext:
+    """Every name of the scenario (issues and facts)."""
+    return ex.ExprContext(issues=issue_context(scenario).issues, facts=tuple(scenario.facts))
+
+
+def _ref(kind: str, key: str, known: Mapping[str, Any], loc: Loc) -> Iterator[Problem]:
+    if key not in known:
+        names = ", ".join(list(known)[:12]) or "(none)"
+        yield loc, f"unknown {kind} '{key}'{did_you_mean(key, known)}; known: {names}", None
+
+
+def _sources(data: Any, sources: Mapping[str, Any], loc: Loc) -> Iterator[Problem]:
+    # Every ``source:`` anywhere in the file (outside ``sources`` itself) must name a source.
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = (*loc, key)
+            if key == "source" and isinstance(value, str):
+                yield from _ref("source", value, sources, here)
+            elif key == "sources" and not loc:
+                continue
+            else:
+                yield from _sources(value, sources, here)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _sources(value, sources, (*loc, i))
+
+
+def _value_in_issue(scenario: Scenario, issue_id: str, value: Any, loc: Loc) -> Iterator[Problem]:
+    issue = scenario.issues[issue_id]
+    if issue.contains(value):
+        return
+    if issue.options is not None:
+        hint = did_you_mean(str(value), issue.options)
+        yield (
+            loc,
+            (
+                f"{value!r} is not an option of issue '{issue_id}'{hint}; options: "
+                + ", ".join(issue.options)
+            ),
+            None,
+        )
+    elif isinstance(value, str):
+        yield (
+            loc,
+            f"issue '{issue_id}' is a scale [{issue.low:g}, {issue.high:g}]; "
+            f"give a number, not {value!r}",
+            None,
+        )
+    else:
+        yield (
+            loc,
+            f"{value:g} is outside the scale of '{issue_id}' [{issue.low:g}, {issue.high:g}]",
+            None,
+        )
+
+
+def _compile(
+    text: str, ctx: ex.ExprContext, loc: Loc, *, linear: bool
+) -> tuple[ex.Expr | None, list[Problem]]:
+    try:
+        tree = ex.compile(text, ctx, want="bool")
+        if linear:
+            ex.to_linear(tree)
+    except ex.ExprError as exc:
+        return None, [(loc, exc.message, exc.column)]
+    return tree, []
+
+
+def _actor(scenario: Scenario, a: str, actor: Actor) -> Iterator[Problem]:
+    base: Loc = ("actors", a)
+    for k, v in actor.positions.items():
+        if k not in scenario.issues:
+            yield from _ref("issue", k, scenario.issues, (*base, "positions", k))
+        else:
+            yield from _value_in_issue(scenario, k, v, (*base, "positions", k))
+    for k in actor.salience:
+        if k not in actor.positions:
+            if k not in scenario.issues:
+                yield from _ref("issue", k, scenario.issues, (*base, "salience", k))
+            else:
+                yield (
+                    (*base, "salience", k),
+                    (
+                        f"salience for '{k}' but no position on it; give {a} a position on '{k}' "
+                        "or drop the salience (an actor with no position on an issue does not care)"
+                    ),
+                    None,
+                )
+    for k, table in actor.values.items():
+        loc = (*base, "values", k)
+        if k not in scenario.issues:
+            yield from _ref("issue", k, scenario.issues, loc)
+            continue
+        issue = scenario.issues[k]
+        if issue.options is None:
+            yield loc, f"values are for option issues; '{k}' is a scale", None
+            continue
+        for option in table:
+            yield from _ref(
+                f"option of '{k}'", option, dict.fromkeys(issue.options), (*loc, option)
+            )
+        missing = [o for o in issue.options if o not in table]
+        if missing:
+            yield (
+                loc,
+                f"values must give every option of '{k}'; missing: {', '.join(missing)}",
+                None,
+            )
+    for i, s in enumerate(actor.supports):
+        if s == a:
+            yield (*base, "supports", i), "an actor cannot support itself", None
+        else:
+            yield from _ref("actor", s, scenario.actors, (*base, "supports", i))
+    if actor.no_deal is not None:
+        for k, v in actor.no_deal.outcome.items():
+            loc = (*base, "no_deal", "outcome", k)
+            if k not in scenario.issues:
+                yield from _ref("issue", k, scenario.issues, loc)
+            else:
+                yield from _value_in_issue(scenario, k, v, loc)
+
+
+def _check_paths(
+    scenario: Scenario, section: str, entries: Mapping[str, Any], base: Loc
+) -> Iterator[Problem]:
+    for path, value in entries.items():
+        loc = (*base, path)
+        try:
+            judgment = resolve(scenario, path)
+        except InputError as exc:
+            message = exc.diagnostic.message
+            yield loc, message.split(": ", 1)[1] if message.startswith(path) else message, None
+            continue
+        if section == "uncertainty":
+            problem = _distribution_fits(judgment, value)
+            if problem:
+                yield loc, problem, None
+            continue
+        try:
+            judgment.check(value)
+        except ValueError as exc:
+            yield loc, str(exc), None
+
+
+def _distribution_fits(judgment: Judgment, spec: DistributionSpec) -> str | None:
+    """Whether a distribution can describe the judgment (its kind and its valid range)."""
+    if judgment.kind == "bool":
+        if not spec.is_boolean:
+            return (
+                "a fact is true or false: use {choice: [true, false]} "
+                "(list a value twice to weight it)"
+            )
+        return None
+    if judgment.kind == "option":
+        assert judgment.options is not None
+        if not spec.is_options:
+            return (
+                f"'{judgment.issue}' is an option issue: use {{choice: [...]}} over its options "
+                f"({', '.join(judgment.options)})"
+            )
+        unknown = [str(v) for v in spec.params if v not in judgment.options]
+        if unknown:
+            return (
+                f"{unknown[0]!r} is not an option of '{judgment.issue}'"
+                f"{did_you_mean(unknown[0], judgment.options)}"
+            )
+        return None
+    if spec.is_boolean or spec.is_options:
+        return "this judgment is a number; give a numeric distribution"
+    low = -math.inf if judgment.low is None else judgment.low
+    high = math.inf if judgment.high is None else judgment.high
+    if judgment.path.endswith(".capability"):
+        low = 1e-12
+    return spec.check_range(low, high)
+
+
+def check_scenario(scenario: Scenario, raw: Any) -> list[Problem]:
+    """Every whole-file rule; compiles and attaches the expressions as a side effect."""
+    problems: list[Problem] = []
+    problems.extend(_sources(raw, scenario.sources, ()))
+    for k, issue in scenario.issues.items():
+        problems.extend(_value_in_issue(scenario, k, issue.status_quo, ("issues", k, "status_quo")))
+    clash = set(scenario.issues) & set(scenario.facts)
+    for name in sorted(clash):
+        problems.append(
+            (("facts", name), f"'{name}' is both an issue and a fact; rename one", None)
+        )
+    for a, actor in scenario.actors.items():
+        problems.extend(_actor(scenario, a, actor))
+
+    if scenario.actors and not scenario.single_veto and len(scenario.veto_actors) < 2:
+        vetoes = ", ".join(scenario.veto_actors) or "none"
+        problems.append(
+            (
+                (("actors",)),
+                (
+                    f"at least two actors must have a veto (found: {vetoes}); "
+                    "a deal needs the consent of "
+                    "two sides. If one is enough, say so with 'single_veto: true'"
+                ),
+                None,
+            )
+        )
+    if not scenario.actors and scenario.strategy is None:
+        problems.append(
+            ((), "a scenario needs 'actors' (or, for a graph model alone, 'strategy')", None)
+        )
+    if scenario.issues and not scenario.actors:
+        problems.append(
+            (("issues",), "issues without actors: add the actors who hold positions", None)
+        )
+
+    if not problems:  # expressions need valid issues and facts to be checked against
+        issues_ctx, facts_ctx = issue_context(scenario), fact_context(scenario)
+        for a, actor in scenario.actors.items():
+            for i, red_line in enumerate(actor.red_lines):
+                loc = ("actors", a, "red_lines", i, "rule")
+                tree, errs = _compile(red_line.rule, issues_ctx, loc, linear=True)
+                problems.extend(errs)
+                if tree is not None:
+                    red_line._expr = tree
+            for i, pre in enumerate(actor.preconditions):
+                loc = ("actors", a, "preconditions", i, "requires")
+                tree, errs = _compile(pre.requires, facts_ctx, loc, linear=False)
+                problems.extend(errs)
+                if tree is not None:
+                    pre._expr = tree
+
+    for i, st in enumerate(scenario.statements):
+        problems.extend(_ref("actor", st.actor, scenario.actors, ("statements", i, "actor")))
+        if st.target is not None:
+            problems.extend(_ref("actor", st.target, scenario.actors, ("statements", i, "target")))
+    if not problems:
+        for i, entry in enumerate(scenario.timeline):
+            problems.extend(_check_paths(scenario, "timeline", entry.set, ("timeline", i, "set")))
+        for name, variant in scenario.what_ifs.items():
+            problems.extend(
+                _check_paths(scenario, "what_ifs", variant.set, ("what_ifs", name, "set"))
+            )
+        problems.extend(
+            _check_paths(scenario, "uncertainty", scenario.uncertainty, ("uncertainty",))
+        )
+    if scenario.strategy is not None:
+        from detente.scenario.strategy import validate_strategy
+
+        actor_ids = set(scenario.actors) if scenario.actors else None
+        for where, message in validate_strategy(scenario.strategy, actor_ids=actor_ids):
+            problems.append((where, message, None))
+    return problems
