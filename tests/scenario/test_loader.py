@@ -253,7 +253,7 @@ def test_alias_bomb_refused() -> None:
         prev = f"*a{i - 1}"
         lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
     errs = errors_of("\n".join(lines) + "\n")
-    assert any("alias bomb" in e for e in errs), errs
+    assert any("values through aliases; more than 2,000,000 are refused" in e for e in errs), errs
 
 
 def test_anchors_and_merge_keys_are_allowed() -> None:
@@ -287,3 +287,12 @@ strategy:
     s = loads(text)
     assert s.strategy is not None
     assert not s.actors
+
+
+def test_reserved_words_cannot_be_ids() -> None:
+    text = MINIMAL.replace(
+        "  sanctions_tightened: {value: true}",
+        "  sanctions_tightened: {value: true}\n  not: {value: true}",
+    )
+    errs = errors_of(text)
+    assert any("facts.not: 'not' cannot be an id" in e for e in errs), errs

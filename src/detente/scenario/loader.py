@@ -78,14 +78,24 @@ def build(located: Located) -> Scenario:
                     )
                 ]
             )
+    diags: list[Diagnostic] = []
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_pydantic_diagnostics(exc, located)) from None
+        diags = _pydantic_diagnostics(exc, located)
+        repaired = _without_errors(data, exc, located)
+        if repaired is None:
+            raise ScenarioError(diags) from None
+        scenario, data, removed = repaired
+        # Report the whole-file problems of what did validate too, except echoes of the removals.
+        for loc, msg, col in check_scenario(scenario, data):
+            if not any(f"'{name}'" in msg for name in removed):
+                diags.append(located.diagnostic(loc, msg, column_offset=col))
+        raise ScenarioError(_sorted(_dedupe(diags))) from None
     problems = check_scenario(scenario, data)
     if problems:
         diags = [located.diagnostic(loc, msg, column_offset=col) for loc, msg, col in problems]
-        raise ScenarioError(_dedupe(diags))
+        raise ScenarioError(_sorted(_dedupe(diags)))
     update: dict[str, Any] = {}
     if any(
         a.date < b.date for a, b in zip(scenario.statements[1:], scenario.statements, strict=False)
@@ -97,6 +107,67 @@ def build(located: Located) -> Scenario:
         scenario = scenario.model_copy(update=update)
     scenario._filename = located.filename
     return scenario
+
+
+_PLACEHOLDERS: dict[str, Any] = {"detente": 1, "id": "x", "title": "x"}
+
+
+def _without_errors(
+    data: dict[str, Any], exc: ValidationError, located: Located
+) -> tuple[Scenario, dict[str, Any], set[str]] | None:
+    """The data with every entry that failed validation removed, validated, for further checks.
+
+    Returns the scenario, the pruned data and the ids of removed actors, issues, facts and
+    sources (so that "unknown id" echoes of a removal are not reported), or ``None`` if pruning
+    does not give a valid scenario within a few rounds.
+    """
+    import copy
+
+    pruned = copy.deepcopy(data)
+    removed: set[str] = set()
+    error: ValidationError | None = exc
+    for _ in range(5):
+        assert error is not None
+        for err in error.errors():
+            loc = _clean_loc(tuple(err["loc"]), located)
+            if err["type"] == "missing":
+                if len(loc) == 1 and loc[0] in _PLACEHOLDERS:
+                    pruned[str(loc[0])] = _PLACEHOLDERS[str(loc[0])]
+                    continue
+                loc = loc[:-1]  # drop the entry that lacks a required key
+            if err["type"] != "extra_forbidden" and len(loc) > 2 and loc[0] == "actors":
+                loc = loc[:3]  # a bad value inside an actor: drop that field of the actor
+            _delete(pruned, loc)
+            if len(loc) == 2 and isinstance(loc[1], str):
+                removed.add(loc[1])
+        try:
+            return Scenario.model_validate(pruned), pruned, removed
+        except ValidationError as again:
+            error = again
+    return None
+
+
+def _delete(data: Any, loc: Loc) -> None:
+    node = data
+    for part in loc[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return
+    if not loc:
+        return
+    last = loc[-1]
+    if isinstance(node, dict):
+        node.pop(last, None)
+    elif isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        node[last] = None  # keep indexes stable; a None entry is dropped below
+        node[:] = [x for x in node if x is not None]
+
+
+def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diags, key=lambda d: (d.line or 0, d.column or 0))
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -8,6 +8,7 @@ preconditions, so engines never parse text.
 
 from __future__ import annotations
 
+import keyword
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -221,6 +222,16 @@ def check_scenario(scenario: Scenario, raw: Any) -> list[Problem]:
     problems.extend(_sources(raw, scenario.sources, ()))
     for k, issue in scenario.issues.items():
         problems.extend(_value_in_issue(scenario, k, issue.status_quo, ("issues", k, "status_quo")))
+    for section in ("issues", "facts"):
+        for name in getattr(scenario, section):
+            if keyword.iskeyword(name) or name in ("true", "false"):
+                problems.append(
+                    (
+                        (section, name),
+                        (f"'{name}' cannot be an id: it is a word of the expression language"),
+                        None,
+                    )
+                )
     clash = set(scenario.issues) & set(scenario.facts)
     for name in sorted(clash):
         problems.append(
