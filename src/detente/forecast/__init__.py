@@ -1,1 +1,59 @@
-"""(in progress)"""
+"""What will the bargained outcome be?  The forecast engine (MODELS.md §3).
+
+Per issue, over every actor with a position: the capability-times-salience weighted mean and
+median, the weighted Nash bargaining solution, and Bueno de Mesquita's expected-utility model in
+named variants (``"scholz-code"`` reproducing Scholz, Calbert & Smith 2011, Table 2, and
+``"as-printed"`` following the paper's equations).
+
+- :func:`forecast` — a scenario, issue by issue (:class:`ForecastResult`);
+- :func:`forecast_table` / :func:`read_table` — a plain CSV actor table;
+- :func:`weighted_mean`, :func:`weighted_median`, :func:`nash_bargaining`,
+  :func:`expected_utility`, :func:`expected_utility_batch` — the array core.
+"""
+
+from __future__ import annotations
+
+from detente.forecast._baselines import (
+    nash_bargaining,
+    weighted_mean,
+    weighted_median,
+    weighted_median_batch,
+)
+from detente.forecast.engine import (
+    METHODS,
+    ForecastResult,
+    IssueForecast,
+    forecast,
+    forecast_issue,
+)
+from detente.forecast.eum import (
+    DEFAULT_ROUNDS,
+    VARIANTS,
+    EUMBatchResult,
+    EUMResult,
+    expected_utility,
+    expected_utility_batch,
+)
+from detente.forecast.table import TableIssue, forecast_table, read_table, read_table_text
+
+__all__ = [
+    "DEFAULT_ROUNDS",
+    "METHODS",
+    "VARIANTS",
+    "EUMBatchResult",
+    "EUMResult",
+    "ForecastResult",
+    "IssueForecast",
+    "TableIssue",
+    "expected_utility",
+    "expected_utility_batch",
+    "forecast",
+    "forecast_issue",
+    "forecast_table",
+    "nash_bargaining",
+    "read_table",
+    "read_table_text",
+    "weighted_mean",
+    "weighted_median",
+    "weighted_median_batch",
+]

@@ -147,23 +147,31 @@ def _without_errors(
     return None
 
 
+_MISSING = object()
+
+
+def _child(node: Any, part: str | int) -> Any:
+    """``node[part]`` for a dict key or a list index, or ``_MISSING``."""
+    if isinstance(node, dict):
+        return node.get(part, _MISSING)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return _MISSING
+
+
 def _delete(data: Any, loc: Loc) -> None:
     node = data
     for part in loc[:-1]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
+        node = _child(node, part)
+        if node is _MISSING:
             return
     if not loc:
         return
     last = loc[-1]
     if isinstance(node, dict):
         node.pop(last, None)
-    elif isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
-        node[last] = None  # keep indexes stable; a None entry is dropped below
-        node[:] = [x for x in node if x is not None]
+    elif _child(node, last) is not _MISSING:
+        del node[int(last)]
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -228,11 +236,10 @@ def _clean_loc(loc: tuple[Any, ...], located: Located) -> Loc:
     out: list[str | int] = []
     node: Any = located.data
     for part in loc:
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_dict or in_list:
+        child = _child(node, part)
+        if child is not _MISSING:
             out.append(part)
-            node = node[part]
+            node = child
         elif isinstance(part, str) and ("[" in part or part in ("float", "str", "int", "bool")):
             continue  # pydantic's name for a union member or a validator
         else:
