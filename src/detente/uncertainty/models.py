@@ -1,0 +1,222 @@
+"""The engines as vectorised Monte Carlo models: ``(draws, judgments) -> outputs``.
+
+Each model is a frozen, picklable dataclass built once from a scenario; calling it on a block of
+draws (one row per draw, one column per uncertain judgment, option values as ranks, facts as 0/1)
+returns arrays with one entry per draw, computed without a Python loop over draws:
+
+- :class:`ReadinessModel`: the negotiability margin m* through the readiness fast path
+  (MODELS.md §2, "Fast path"; the exact solver per draw where the fast path does not apply), the
+  veto parties' preconditions over the (possibly sampled) facts, and the verdict code;
+- :class:`ForecastModel`: per issue, the weighted mean, the weighted median and the
+  expected-utility forecast (MODELS.md §3) in its batched form.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.errors import InputError
+from detente.uncertainty.sampling import Judgment
+
+if TYPE_CHECKING:
+    from detente.readiness.problem import Problem
+    from detente.scenario.expr import Expr
+    from detente.scenario.model import Scenario
+
+__all__ = [
+    "VERDICTS",
+    "ForecastModel",
+    "ReadinessModel",
+    "forecast_model",
+    "readiness_model",
+    "uncertain_judgments",
+]
+
+#: Verdict codes of :class:`ReadinessModel`'s ``verdict`` output, in this order.
+VERDICTS = ("ripe", "blocked", "premature", "not_ripe")
+#: m* at or above minus this counts as a ZOPA (as in :mod:`detente.readiness.assessment`).
+ZOPA_TOL = 1e-9
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def uncertain_judgments(scenario: Scenario) -> tuple[Judgment, ...]:
+    """The scenario's ``uncertainty`` section as judgments with their valid ranges.
+
+    Option values are encoded as 0-based ranks and facts as 0/1, so every draw is a number.
+    """
+    from detente.scenario.paths import resolve
+
+    out: list[Judgment] = []
+    for path, spec in scenario.uncertainty.items():
+        j = resolve(scenario, path)
+        if j.kind == "option":
+            assert j.issue is not None and j.options is not None
+            issue = scenario.issues[j.issue]
+            out.append(Judgment(j.path, spec.encoded(issue.to_number), (0.0, len(j.options) - 1.0)))
+        elif j.kind == "bool":
+            out.append(Judgment(j.path, spec, (0.0, 1.0)))
+        else:
+            low = 0.0 if j.low is None else j.low
+            high = math.inf if j.high is None else j.high
+            if j.path.endswith(".capability"):
+                low = 1e-9
+            out.append(Judgment(j.path, spec, (low, high)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ReadinessModel:
+    """m*, preconditions and verdict per draw.
+
+    Attributes
+    ----------
+    problem : Problem
+        The compiled readiness problem of the base scenario (its values are the defaults).
+    paths : tuple of str
+        The judgment of each column of the draws.
+    preconditions : tuple of Expr
+        The veto parties' preconditions (expressions over facts).
+    facts : mapping of str to bool
+        The facts' base values; a fact among ``paths`` is sampled (draw >= 0.5 means true).
+    """
+
+    problem: Problem
+    paths: tuple[str, ...]
+    preconditions: tuple[Expr, ...]
+    facts: Mapping[str, bool]
+
+    def __call__(self, params: FloatArray, /) -> dict[str, npt.NDArray[Any]]:
+        from detente.readiness.fastpath import margin_batch
+        from detente.scenario.expr import evaluate
+
+        rows = params.shape[0]
+        margin = margin_batch(self.problem, params, self.paths)
+        env: dict[str, Any] = dict(self.facts)
+        for j, path in enumerate(self.paths):
+            if path.startswith("facts."):
+                env[path.split(".", 1)[1]] = params[:, j] >= 0.5
+        met = np.ones(rows, dtype=bool)
+        for pre in self.preconditions:
+            met &= np.broadcast_to(np.asarray(evaluate(pre, env), dtype=bool), (rows,))
+        zopa = margin >= -ZOPA_TOL
+        verdict = np.where(zopa, np.where(met, 0, 1), np.where(met, 2, 3)).astype(np.int8)
+        return {"margin": margin, "preconditions_met": met, "verdict": verdict}
+
+
+def readiness_model(scenario: Scenario, judgments: tuple[Judgment, ...]) -> ReadinessModel:
+    """Build the readiness model of ``scenario`` for draws of ``judgments``."""
+    from detente.readiness.problem import compile_problem
+
+    pre = tuple(
+        p.expr for actor in scenario.actors.values() if actor.veto for p in actor.preconditions
+    )
+    facts = {f: fact.value for f, fact in scenario.facts.items()}
+    return ReadinessModel(compile_problem(scenario), tuple(j.name for j in judgments), pre, facts)
+
+
+@dataclass(frozen=True)
+class _IssueArrays:
+    issue: str
+    low: float
+    high: float
+    n_options: int
+    positions: FloatArray  # (n,)
+    capability: FloatArray  # (n,)
+    salience: FloatArray  # (n,)
+    columns: tuple[
+        tuple[int, str, int], ...
+    ]  # (draw column, "positions"|"capability"|"salience", actor index)
+
+
+@dataclass(frozen=True)
+class ForecastModel:
+    """Per issue: weighted mean, weighted median and the expected-utility forecast per draw.
+
+    Option issues are forecast on their ranks (the output is a rank; the summary reports the
+    nearest option).
+    """
+
+    issues: tuple[_IssueArrays, ...]
+    variant: str = "scholz-code"
+    rounds: int = 8
+    q: float = 1.0
+
+    def __call__(self, params: FloatArray, /) -> dict[str, npt.NDArray[Any]]:
+        from detente.forecast._baselines import weighted_median_batch
+        from detente.forecast.eum import expected_utility_batch
+
+        rows = params.shape[0]
+        out: dict[str, npt.NDArray[Any]] = {}
+        for arr in self.issues:
+            table = {
+                "positions": np.broadcast_to(arr.positions, (rows, arr.positions.size)).copy(),
+                "capability": np.broadcast_to(arr.capability, (rows, arr.capability.size)).copy(),
+                "salience": np.broadcast_to(arr.salience, (rows, arr.salience.size)).copy(),
+            }
+            for col, what, i in arr.columns:
+                table[what][:, i] = params[:, col]
+            x, w = table["positions"], table["capability"] * table["salience"]
+            total = w.sum(axis=1)
+            safe = np.where(total > 0, total, 1.0)
+            out[f"mean.{arr.issue}"] = np.where(total > 0, (w * x).sum(axis=1) / safe, np.nan)
+            out[f"median.{arr.issue}"] = weighted_median_batch(x, w)
+            eum = expected_utility_batch(
+                x,
+                table["capability"],
+                table["salience"],
+                low=arr.low,
+                high=arr.high,
+                variant=self.variant,
+                q=self.q,
+                rounds=self.rounds,
+            )
+            out[f"eum.{arr.issue}"] = eum.medians[:, -1]
+        return out
+
+
+def forecast_model(
+    scenario: Scenario,
+    judgments: tuple[Judgment, ...],
+    *,
+    variant: str = "scholz-code",
+    rounds: int = 8,
+) -> ForecastModel:
+    """Build the forecast model of ``scenario`` for draws of ``judgments``."""
+    index = {j.name: c for c, j in enumerate(judgments)}
+    issues = []
+    for k, issue in scenario.issues.items():
+        ids = [a for a, actor in scenario.actors.items() if k in actor.positions]
+        if len(ids) < 1:
+            continue
+        actors = [scenario.actors[a] for a in ids]
+        columns: list[tuple[int, str, int]] = []
+        for i, a in enumerate(ids):
+            for what, path in (
+                ("positions", f"actors.{a}.positions.{k}"),
+                ("salience", f"actors.{a}.salience.{k}"),
+                ("capability", f"actors.{a}.capability"),
+            ):
+                if path in index:
+                    columns.append((index[path], what, i))
+        issues.append(
+            _IssueArrays(
+                issue=k,
+                low=issue.low,
+                high=issue.high,
+                n_options=issue.n_options,
+                positions=np.array([issue.to_number(x.positions[k]) for x in actors]),
+                capability=np.array([x.capability for x in actors]),
+                salience=np.array([x.salience[k] for x in actors]),
+                columns=tuple(columns),
+            )
+        )
+    if not issues:
+        raise InputError("no issue has actors with positions: there is nothing to forecast")
+    return ForecastModel(tuple(issues), variant=variant, rounds=rounds)
