@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.scenario.minimal import MINIMAL
 
 from detente.cli import main
+from tests.scenario.minimal import MINIMAL
 
 
 @pytest.fixture

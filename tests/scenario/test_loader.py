@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.scenario.minimal import MINIMAL
 
 import detente
 from detente.errors import ScenarioError
 from detente.scenario import Scenario, load, loads
 from detente.scenario import loader as loader_module
+from tests.scenario.minimal import MINIMAL
 
 
 def errors_of(text: str) -> list[str]:

@@ -7,10 +7,10 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.scenario.minimal import MINIMAL
 
 from detente.errors import InputError
 from detente.scenario import judgment_paths, loads, resolve
+from tests.scenario.minimal import MINIMAL
 
 BASE = loads(MINIMAL)
 

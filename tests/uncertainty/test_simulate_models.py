@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.scenario.minimal import MINIMAL
 
 from detente.forecast import forecast
 from detente.readiness import assess
@@ -19,6 +18,7 @@ from detente.uncertainty.models import (
     readiness_model,
     uncertain_judgments,
 )
+from tests.scenario.minimal import MINIMAL
 
 BASE = loads(MINIMAL)
 JUDGMENTS = uncertain_judgments(BASE)
