@@ -113,8 +113,11 @@ class ReadinessSeries:
         for p in self.points:
             margin = "no margin" if p.margin is None else f"margin {p.margin:+.3f}"
             what = "; ".join(p.notes) or ", ".join(f"{k} = {v}" for k, v in p.changes.items())
-            moved = "unchanged" if p.verdict == previous else f"now {p.verdict}"
-            lines.append(f"{p.date.isoformat()}: {what} -> verdict {moved} ({margin}).")
+            moved = "unchanged" if p.verdict == previous else f"was {previous}"
+            unmet = f"{p.unmet_preconditions} veto precondition(s) unmet"
+            lines.append(
+                f"{p.date.isoformat()}: {what} -> {p.verdict} ({moved}; {margin}; {unmet})."
+            )
             previous = p.verdict
         return "\n".join(lines)
 
