@@ -1,0 +1,261 @@
+"""Unilateral moves as sparse move lists (CSR) over the feasible states, and reachability.
+
+A unilateral move of DM i changes only i's options, in one step, to another feasible state,
+respecting irreversibility (Fang, Hipel & Kilgour 1993, Ch. 3; GMCR II, Fang et al. 2003).  Moves
+are found per group of vectors that agree on every other DM's options (all pairs in a group), so
+memory is proportional to states x moves; no states-by-states matrix is ever formed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.graph._compile import Conflict
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+INF = np.int64(1) << np.int64(60)
+
+
+@dataclass(frozen=True)
+class Graph:
+    """A directed graph over states in CSR form.
+
+    The successors of state s are ``indices[indptr[s]:indptr[s + 1]]``.
+    """
+
+    indptr: IntArray
+    indices: IntArray
+
+    @property
+    def src(self) -> IntArray:
+        """Source state of every edge (aligned with ``indices``)."""
+        return np.repeat(np.arange(self.indptr.size - 1, dtype=np.int64), np.diff(self.indptr))
+
+    def successors(self, s: int) -> IntArray:
+        return self.indices[self.indptr[s] : self.indptr[s + 1]]
+
+    def subgraph(self, keep: BoolArray) -> Graph:
+        """The graph with only the edges where ``keep`` (aligned with ``indices``) is true."""
+        m = self.indptr.size - 1
+        counts = np.bincount(self.src[keep], minlength=m)
+        indptr = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return Graph(indptr, self.indices[keep])
+
+
+@dataclass(frozen=True)
+class Moves:
+    """One DM's moves: the state graph, and the raw vector moves behind it (for SIM)."""
+
+    graph: Graph
+    raw_src: IntArray  # indices into Conflict.raw_codes
+    raw_dst: IntArray
+
+
+def expand_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
+    """Concatenation of ``arange(starts[k], starts[k] + lengths[k])`` over k."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+
+
+def build_moves(conflict: Conflict, dm: int) -> Moves:
+    """All unilateral moves of DM ``dm`` between distinct feasible states.
+
+    Vectors that agree on the other DMs' options form a group; every ordered pair in a group is
+    a candidate move, kept if each changed option may change in that direction (forward options
+    only N->Y, backward options only Y->N) and the two vectors lie in different states.  For a
+    merged state, the moves of any of its vectors are moves of the state.
+    """
+    raw = conflict.raw_codes
+    m = conflict.n_states
+    mask = np.int64(conflict.dm_masks[dm])
+    key = raw & ~mask
+    order = np.argsort(key, kind="stable").astype(np.int64)
+    skey = key[order]
+    starts = np.flatnonzero(np.r_[True, skey[1:] != skey[:-1]]).astype(np.int64)
+    sizes = np.diff(np.r_[starts, skey.size]).astype(np.int64)
+    group = np.repeat(np.arange(starts.size), sizes)
+    gsize = sizes[group]
+    src_pos = np.repeat(np.arange(skey.size, dtype=np.int64), gsize)
+    dst_pos = expand_ranges(starts[group], gsize)
+    a = raw[order[src_pos]]
+    b = raw[order[dst_pos]]
+    d = a ^ b
+    fwd = np.int64(conflict.forward_mask)
+    bwd = np.int64(conflict.backward_mask)
+    legal = (d != 0) & ((a & d & fwd) == 0) & ((~a & d & bwd) == 0)
+    rs = order[src_pos[legal]]
+    rd = order[dst_pos[legal]]
+    s = conflict.raw_state[rs]
+    t = conflict.raw_state[rd]
+    diff = s != t
+    rs, rd, s, t = rs[diff], rd[diff], s[diff], t[diff]
+    # a sort and a neighbour comparison: faster than np.unique's hashing on millions of edges;
+    # duplicates only arise between merged states
+    edges = np.sort(s * np.int64(m) + t)
+    if edges.size:
+        edges = edges[np.r_[True, edges[1:] != edges[:-1]]]
+    src = edges // m
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=m), out=indptr[1:])
+    return Moves(Graph(indptr, edges % m), rs, rd)
+
+
+def improvements(graph: Graph, payoff: IntArray) -> Graph:
+    """The unilateral improvements: moves to a strictly preferred state."""
+    return graph.subgraph(payoff[graph.indices] > payoff[graph.src])
+
+
+def segment_min(graph: Graph, values: IntArray) -> IntArray:
+    """Per state, the minimum of ``values`` over its edges; INF if it has none.
+
+    ``values`` is aligned with the edges, shape (E,) or (E, c).
+    """
+    m = graph.indptr.size - 1
+    out = np.full((m, *values.shape[1:]), INF, dtype=np.int64)
+    nonempty = graph.indptr[:-1] < graph.indptr[1:]
+    if values.shape[0]:
+        out[nonempty] = np.minimum.reduceat(values, graph.indptr[:-1][nonempty], axis=0)
+    return out
+
+
+def segment_max(graph: Graph, values: IntArray, empty: int) -> IntArray:
+    """Per state, the maximum of ``values`` over its edges; ``empty`` if it has none."""
+    m = graph.indptr.size - 1
+    out = np.full(m, empty, dtype=np.int64)
+    nonempty = graph.indptr[:-1] < graph.indptr[1:]
+    if values.size:
+        out[nonempty] = np.maximum.reduceat(values, graph.indptr[:-1][nonempty])
+    return out
+
+
+def reach_min(graphs: Sequence[Graph], w: IntArray) -> IntArray:
+    """For every start state s, the minimum of ``w`` over the set R_H(s).
+
+    R_H(s) is the set reachable from s by a legal sequence of moves of the coalition H (one graph
+    per member, in which DM k's moves are edges): at least one move, and no member moves twice in
+    a row, but a member may move again after another has moved (Fang, Hipel & Kilgour 1993,
+    Sec. 3.2; Xu, Hipel, Kilgour & Fang 2018, Def. 2.5).  Computed as the fixpoint over (state,
+    last mover) pairs::
+
+        f_k(s) = min_{(s,t) in G_k} min(w(t), min_{j != k} f_j(t)),   answer(s) = min_k f_k(s)
+
+    iterated from f = INF (a Bellman-Ford style relaxation: every value is the minimum over a real
+    path; each sweep lengthens the paths considered, and the values only decrease).
+    """
+    m = w.shape[0]
+    f = [np.full(m, INF, dtype=np.int64) for _ in graphs]
+    changed = True
+    while changed:
+        changed = False
+        for k, g in enumerate(graphs):
+            node = w.copy()  # min(w(t), min_{j != k} f_j(t)) per state, then one gather
+            for j in range(len(graphs)):
+                if j != k:
+                    np.minimum(node, f[j], out=node)
+            new = segment_min(g, node[g.indices])
+            np.minimum(new, f[k], out=new)
+            if not np.array_equal(new, f[k]):
+                f[k] = new
+                changed = True
+    out = np.full(m, INF, dtype=np.int64)
+    for fk in f:
+        np.minimum(out, fk, out=out)
+    return out
+
+
+def reach_sets(
+    graphs: Sequence[Graph], sources: IntArray, *, budget: int = 1 << 22
+) -> tuple[IntArray, IntArray]:
+    """All pairs (k, t) with t in R_H(sources[k]) (same legal sequences as :func:`reach_min`).
+
+    A frontier expansion over (source, state, last mover) triples, deduplicated with
+    ``np.unique``; sources are processed in chunks so that at most about ``budget`` triples are
+    held at once.
+    """
+    h = len(graphs)
+    m = graphs[0].indptr.size - 1 if graphs else 0
+    chunk = max(1, budget // max(1, m * (h + 1)))
+    ks: list[IntArray] = []
+    ts: list[IntArray] = []
+    base = np.int64(m * (h + 1))
+    for lo in range(0, sources.size, chunk):
+        src = sources[lo : lo + chunk]
+        sid = np.arange(src.size, dtype=np.int64)
+        state = src.astype(np.int64)
+        last = np.full(src.size, h, dtype=np.int64)
+        visited = np.zeros(0, dtype=np.int64)
+        while sid.size:
+            parts: list[IntArray] = []
+            for k, g in enumerate(graphs):
+                sel = last != k
+                fs, fst = sid[sel], state[sel]
+                deg = g.indptr[fst + 1] - g.indptr[fst]
+                targets = g.indices[expand_ranges(g.indptr[fst], deg)]
+                parts.append(np.repeat(fs, deg) * base + targets * (h + 1) + k)
+            codes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            codes = codes[~np.isin(codes, visited, assume_unique=True)]
+            visited = np.union1d(visited, codes)
+            sid = codes // base
+            state = (codes % base) // (h + 1)
+            last = codes % (h + 1)
+        pairs = np.unique(visited // (h + 1))  # (sid, state) without the last mover
+        ks.append(pairs // m + lo)
+        ts.append(pairs % m)
+    if not ks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(ks), np.concatenate(ts)
+
+
+def find_path(
+    graphs: Sequence[Graph], start: int, target: BoolArray, labels: Sequence[int]
+) -> list[tuple[int, int]] | None:
+    """A shortest legal sequence from ``start`` to a state where ``target`` holds, or None.
+
+    Returns [(mover, state), ...] with movers from ``labels`` (one per graph).  Used by the
+    explanations, for one state at a time.
+    """
+    h = len(graphs)
+    layers: list[tuple[IntArray, IntArray]] = []  # (node codes, parent codes)
+    frontier = np.array([start * (h + 1) + h], dtype=np.int64)
+    seen = frontier.copy()
+    while frontier.size:
+        states = frontier // (h + 1)
+        lasts = frontier % (h + 1)
+        nodes: list[IntArray] = []
+        parents: list[IntArray] = []
+        for k, g in enumerate(graphs):
+            sel = lasts != k
+            fst = states[sel]
+            deg = g.indptr[fst + 1] - g.indptr[fst]
+            targets = g.indices[expand_ranges(g.indptr[fst], deg)]
+            nodes.append(targets * (h + 1) + k)
+            parents.append(np.repeat(frontier[sel], deg))
+        node = np.concatenate(nodes)
+        parent = np.concatenate(parents)
+        node, first = np.unique(node, return_index=True)
+        parent = parent[first]
+        fresh = ~np.isin(node, seen)
+        node, parent = node[fresh], parent[fresh]
+        seen = np.union1d(seen, node)
+        layers.append((node, parent))
+        hit = np.flatnonzero(target[node // (h + 1)])
+        if hit.size:
+            code = int(node[hit[0]])
+            path: list[tuple[int, int]] = []
+            for nodes_l, parents_l in reversed(layers):
+                pos = int(np.searchsorted(nodes_l, code))
+                path.append((labels[code % (h + 1)], code // (h + 1)))
+                code = int(parents_l[pos])
+            return path[::-1]
+        frontier = node
+    return None

@@ -1,0 +1,283 @@
+"""Stability of every state for every DM: Nash, GMR, SMR, SEQ, SIM; coalitions; status quo.
+
+Definitions for focal DM i at state s (Fang, Hipel & Kilgour 1993, Ch. 4; Xu, Hipel, Kilgour &
+Fang 2018, Ch. 2), with R_i(s) i's unilateral moves, R+_i(s) its unilateral improvements (UIs),
+R_{N-i}(s) the opponents' legal move sequences and R+_{N-i}(s) their sequences of UIs:
+
+* Nash: R+_i(s) is empty.
+* GMR: for every s1 in R+_i(s) there is s2 in R_{N-i}(s1) with P_i(s2) <= P_i(s).
+* SMR: as GMR, with moreover P_i(s3) <= P_i(s) for every s3 in R_i(s2).
+* SEQ: as GMR with s2 in R+_{N-i}(s1).
+* SIM (GMCR+, Kinsara et al. 2015): every UI s -> s1 of i is sanctioned by a UI s -> s2 of one
+  opponent taken at the same time: the state with both changes applied is feasible and
+  P_i <= P_i(s) there.
+
+"A sanction exists" is a minimum: GMR holds for the UI s -> s1 iff min over R_{N-i}(s1) of
+P_i <= P_i(s) (for SMR of max(P_i(s2), max over R_i(s2) of P_i)), so each concept is one
+min-propagation over the opponents' move graphs (:func:`reach_min`), vectorised over states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.graph._compile import Conflict
+from detente.graph._moves import (
+    INF,
+    Graph,
+    Moves,
+    build_moves,
+    expand_ranges,
+    improvements,
+    reach_min,
+    reach_sets,
+    segment_max,
+)
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
+_SIM_CHUNK = 1 << 22
+
+
+@dataclass(frozen=True)
+class Solved:
+    """Everything the result and its explanations need."""
+
+    conflict: Conflict
+    moves: tuple[Moves, ...]
+    uis: tuple[Graph, ...]
+    stable: dict[str, BoolArray]  # concept -> (n_dms, m)
+
+
+def solve(conflict: Conflict, concepts: Sequence[str]) -> Solved:
+    """Compute the requested concepts for every DM and state."""
+    n = len(conflict.dms)
+    m = conflict.n_states
+    P = conflict.payoff
+    moves = tuple(build_moves(conflict, d) for d in range(n))
+    uis = tuple(improvements(moves[d].graph, P[d]) for d in range(n))
+    stable: dict[str, BoolArray] = {c: np.ones((n, m), dtype=bool) for c in concepts}
+    for i in range(n):
+        ui = uis[i]
+        ui_src = ui.src
+        has_ui = np.diff(ui.indptr) > 0
+        if "nash" in stable:
+            stable["nash"][i] = ~has_ui
+        opp = [d for d in range(n) if d != i]
+
+        def unstable(min_reach: IntArray, *, i: int = i, ui_src: IntArray = ui_src) -> BoolArray:
+            # s is unstable iff some UI s -> s1 has no sanction: min over the reach > P_i(s)
+            bad = min_reach[uis[i].indices] > P[i][ui_src]
+            out = np.zeros(m, dtype=bool)
+            out[ui_src[bad]] = True
+            return out
+
+        if "gmr" in stable or "smr" in stable:
+            opp_moves = [moves[d].graph for d in opp]
+            if "gmr" in stable:
+                r = reach_min(opp_moves, P[i]) if opp else np.full(m, INF, dtype=np.int64)
+                stable["gmr"][i] = ~unstable(r)
+            if "smr" in stable:
+                # the sanction state must leave i no move back above P_i(s)
+                best_next = segment_max(moves[i].graph, P[i][moves[i].graph.indices], empty=-1)
+                w = np.maximum(P[i], best_next)
+                r = reach_min(opp_moves, w) if opp else np.full(m, INF, dtype=np.int64)
+                stable["smr"][i] = ~unstable(r)
+        if "seq" in stable:
+            r = reach_min([uis[d] for d in opp], P[i]) if opp else np.full(m, INF, dtype=np.int64)
+            stable["seq"][i] = ~unstable(r)
+        if "sim" in stable:
+            stable["sim"][i] = ~_sim_unstable(conflict, moves, i)
+    return Solved(conflict, moves, uis, stable)
+
+
+def raw_uis(conflict: Conflict, moves: Moves, dm: int) -> tuple[IntArray, IntArray]:
+    """The raw vector moves of ``dm`` that are unilateral improvements, sorted by source."""
+    P = conflict.payoff[dm]
+    rs, rd = moves.raw_src, moves.raw_dst
+    keep = P[conflict.raw_state[rd]] > P[conflict.raw_state[rs]]
+    rs, rd = rs[keep], rd[keep]
+    order = np.argsort(rs, kind="stable")
+    return rs[order], rd[order]
+
+
+@dataclass(frozen=True)
+class SimData:
+    """Raw UIs for SIM: the focal DM's (src, dst) and the opponents' grouped by source vector."""
+
+    fs: IntArray
+    fd: IntArray
+    od: IntArray
+    optr: IntArray
+
+    def counts(self, edges: IntArray) -> IntArray:
+        return self.optr[self.fs[edges] + 1] - self.optr[self.fs[edges]]
+
+
+def sim_data(conflict: Conflict, moves: Sequence[Moves], i: int) -> SimData:
+    raw = conflict.raw_codes
+    fs, fd = raw_uis(conflict, moves[i], i)
+    opp_s: list[IntArray] = []
+    opp_d: list[IntArray] = []
+    for d in range(len(conflict.dms)):
+        if d != i:
+            s, t = raw_uis(conflict, moves[d], d)
+            opp_s.append(s)
+            opp_d.append(t)
+    os_ = np.concatenate(opp_s) if opp_s else np.zeros(0, dtype=np.int64)
+    od = np.concatenate(opp_d) if opp_d else np.zeros(0, dtype=np.int64)
+    order = np.argsort(os_, kind="stable")
+    optr = np.searchsorted(os_[order], np.arange(raw.size + 1)).astype(np.int64)
+    return SimData(fs, fd, od[order], optr)
+
+
+def sim_pairs(conflict: Conflict, data: SimData, edges: IntArray) -> tuple[IntArray, IntArray]:
+    """For the focal raw UIs ``edges``, every opponent UI from the same vector: pairs
+    (focal edge, raw index of the vector with both changes applied, or -1 if infeasible)."""
+    raw = conflict.raw_codes
+    counts = data.counts(edges)
+    edge = np.repeat(edges, counts)
+    other = data.od[expand_ranges(data.optr[data.fs[edges]], counts)]
+    src = raw[data.fs[edge]]
+    comb = raw[data.fd[edge]] ^ src ^ raw[other]
+    if raw.size == int(raw[-1]) + 1:  # feasible vectors are 0..N-1: the code is the index
+        return edge, np.where(comb < raw.size, comb, -1)
+    pos = np.minimum(np.searchsorted(raw, comb), raw.size - 1)
+    return edge, np.where(raw[pos] == comb, pos, -1)
+
+
+def _sim_unstable(conflict: Conflict, moves: Sequence[Moves], i: int) -> BoolArray:
+    m = conflict.n_states
+    P = conflict.payoff[i]
+    data = sim_data(conflict, moves, i)
+    sanctioned = np.zeros(data.fs.size, dtype=bool)
+    # chunks of focal edges with a bounded number of pairs, to bound memory
+    cum = np.cumsum(data.counts(np.arange(data.fs.size, dtype=np.int64)))
+    start = 0
+    while start < data.fs.size:
+        base = int(cum[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(cum, base + _SIM_CHUNK, side="right")), start + 1)
+        edge, comb = sim_pairs(conflict, data, np.arange(start, stop, dtype=np.int64))
+        ok = comb >= 0
+        hit = np.zeros(edge.size, dtype=bool)
+        hit[ok] = P[conflict.raw_state[comb[ok]]] <= P[conflict.raw_state[data.fs[edge[ok]]]]
+        sanctioned[edge[hit]] = True
+        start = stop
+    out = np.zeros(m, dtype=bool)
+    out[conflict.raw_state[data.fs[~sanctioned]]] = True
+    return out
+
+
+def coalition_improvements(
+    solved: Solved, members: Sequence[int], sources: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Pairs (s, t): t in R_H(s) makes every member of H strictly better off than s.
+
+    A coalition's move is any legal sequence of its members' unilateral moves (Kilgour, Hipel,
+    Fang & Peng 2001, Sec. 3); a coalitional improvement benefits every member strictly.
+    """
+    P = solved.conflict.payoff
+    k, t = reach_sets([solved.moves[d].graph for d in members], sources)
+    s = sources[k]
+    better = np.ones(s.size, dtype=bool)
+    for d in members:
+        better &= P[d][t] > P[d][s]
+    return s[better], t[better]
+
+
+def improvement_edges(solved: Solved, states: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Edges (src, dst, mover) of the status-quo improvement graph leaving ``states``.
+
+    Movers 0..n-1 are single DMs (their UIs); n + c is declared coalition c.
+    """
+    n = len(solved.conflict.dms)
+    srcs: list[IntArray] = []
+    dsts: list[IntArray] = []
+    who: list[IntArray] = []
+    for d in range(n):
+        g = solved.uis[d]
+        deg = g.indptr[states + 1] - g.indptr[states]
+        srcs.append(np.repeat(states, deg))
+        dsts.append(g.indices[expand_ranges(g.indptr[states], deg)])
+        who.append(np.full(int(deg.sum()), d, dtype=np.int64))
+    for c, members in enumerate(solved.conflict.coalitions):
+        s, t = coalition_improvements(solved, members, states)
+        srcs.append(s)
+        dsts.append(t)
+        who.append(np.full(s.size, n + c, dtype=np.int64))
+    return np.concatenate(srcs), np.concatenate(dsts), np.concatenate(who)
+
+
+@dataclass(frozen=True)
+class StatusQuo:
+    """Improvement graph reachable from the status quo, with a breadth-first parent per state.
+
+    ``parent[k]``/``mover[k]`` give, for ``reachable[k]``, the state it was first reached from
+    and who moved (-1 for the status quo itself); following parents gives a shortest path.
+    """
+
+    state: int
+    reachable: IntArray
+    parent: IntArray
+    mover: IntArray
+
+    def path_to(self, target: int) -> list[tuple[int, int]]:
+        """Shortest improvement path [(state, mover into it), ...] from the status quo."""
+        out: list[tuple[int, int]] = []
+        node = target
+        while node != -1:
+            k = int(np.searchsorted(self.reachable, node))
+            out.append((node, int(self.mover[k])))
+            node = int(self.parent[k])
+        return out[::-1]
+
+
+def status_quo_graph(solved: Solved, start: int, *, limit: int = 100_000) -> StatusQuo:
+    """Breadth-first expansion of UIs and coalitional improvements from the status quo."""
+    seen = np.array([start], dtype=np.int64)
+    parents = [np.array([-1], dtype=np.int64)]
+    movers = [np.array([-1], dtype=np.int64)]
+    found = [seen]
+    frontier = seen
+    while frontier.size and seen.size <= limit:
+        s, t, w = improvement_edges(solved, frontier)
+        fresh = ~np.isin(t, seen)
+        s, t, w = s[fresh], t[fresh], w[fresh]
+        order = np.lexsort((s, w, t))  # per new state: single DMs first, then lowest source
+        s, t, w = s[order], t[order], w[order]
+        new, first = np.unique(t, return_index=True)
+        found.append(new)
+        parents.append(s[first])
+        movers.append(w[first])
+        seen = np.union1d(seen, new)
+        frontier = new
+    states = np.concatenate(found)
+    order = np.argsort(states)
+    return StatusQuo(
+        start, states[order], np.concatenate(parents)[order], np.concatenate(movers)[order]
+    )
+
+
+def enumerate_paths(
+    sq: StatusQuo, targets: IntArray, *, max_paths: int = 20
+) -> tuple[list[list[tuple[int, int]]], bool]:
+    """Shortest improvement paths from the status quo to each target (reachable equilibria).
+
+    Paths that are the beginning of another path are left out (1 -> 5 is part of 1 -> 5 -> 8).
+    At most ``max_paths`` paths, shortest first; the flag says whether the list was cut.
+    """
+    paths = [sq.path_to(int(t)) for t in np.intersect1d(targets, sq.reachable).tolist()]
+    keys = [tuple(x for x, _ in p) for p in paths]
+    keep = [
+        p
+        for p, k in zip(paths, keys, strict=True)
+        if not any(len(o) > len(k) and o[: len(k)] == k for o in keys)
+    ]
+    keep.sort(key=lambda p: (len(p), [x for x, _ in p]))
+    return keep[:max_paths], len(keep) > max_paths
