@@ -36,23 +36,18 @@ def test_change_dates() -> None:
 
 def test_readiness_series_follows_the_timeline() -> None:
     series = readiness_series(BASE)
-    assert series.base is not None
-    assert series.base.date == D(2022, 11, 30)
     assert [p.date for p in series.points] == [D(2022, 12, 1), D(2022, 12, 2)]
     # commitments offered on 1 December meet both parties' preconditions (RUS's through its
     # "or"), withdrawn on the 2nd; no ZOPA throughout
-    assert series.base.unmet_preconditions == 2
     assert [p.unmet_preconditions for p in series.points] == [0, 2]
-    assert [series.base.verdict, *(p.verdict for p in series.points)] == [
-        "not_ripe",
-        "premature",
-        "not_ripe",
-    ]
+    assert [p.verdict for p in series.points] == ["premature", "not_ripe"]
     assert series.points[0].changes == {"facts.security_commitments_offered": True}
     assert series.points[0].notes == ("commitments offered",)
     frame = series.to_frame()
     assert list(frame["verdict"]) == [p.verdict for p in series.points]
-    assert "2022-12-01: commitments offered -> premature (was not_ripe;" in series.explain()
+    assert "2022-12-02: facts.security_commitments_offered = False -> not_ripe (was premature;" in (
+        series.explain()
+    )
     assert series.to_dict()["points"][0]["date"] == "2022-12-01"
 
 

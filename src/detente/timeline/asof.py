@@ -74,18 +74,13 @@ class ReadinessPoint:
 
 @dataclass(frozen=True, slots=True)
 class ReadinessSeries:
-    """Readiness at the file's base state and at every dated change of its timeline."""
+    """Readiness as of every dated change of the scenario's timeline."""
 
     scenario_id: str
-    base: ReadinessPoint | None
     points: tuple[ReadinessPoint, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario_id,
-            "base": self.base.to_dict() if self.base is not None else None,
-            "points": [p.to_dict() for p in self.points],
-        }
+        return {"scenario": self.scenario_id, "points": [p.to_dict() for p in self.points]}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per date: verdict, margin, unmet preconditions, what changed."""
@@ -109,11 +104,14 @@ class ReadinessSeries:
         if not self.points:
             return "The scenario has no dated changes; its verdict does not move."
         lines = []
-        previous = self.base.verdict if self.base is not None else None
+        previous: str | None = None
         for p in self.points:
             margin = "no margin" if p.margin is None else f"margin {p.margin:+.3f}"
             what = "; ".join(p.notes) or ", ".join(f"{k} = {v}" for k, v in p.changes.items())
-            moved = "unchanged" if p.verdict == previous else f"was {previous}"
+            if previous is None:
+                moved = "first dated change"
+            else:
+                moved = "unchanged" if p.verdict == previous else f"was {previous}"
             unmet = f"{p.unmet_preconditions} veto precondition(s) unmet"
             lines.append(
                 f"{p.date.isoformat()}: {what} -> {p.verdict} ({moved}; {margin}; {unmet})."
@@ -140,25 +138,19 @@ def _point(
 
 
 def readiness_series(scenario: Scenario) -> ReadinessSeries:
-    """Assess the scenario before its timeline and as of each dated change.
+    """Assess the scenario as of each dated change of its timeline.
 
     Returns
     -------
     ReadinessSeries
-        ``base`` is the file's state before any entry (dated the day before the first entry);
-        ``points`` one per change date, with the changes and notes of that day.
+        One point per change date, with the changes and notes of that day.
     """
-    dates = change_dates(scenario)
-    base = None
-    if dates:
-        before = dates[0] - dt.timedelta(days=1)
-        base = _point(as_of(scenario, before), before, {}, ("before the timeline",))
     points = []
-    for date in dates:
+    for date in change_dates(scenario):
         todays = [e for e in scenario.timeline if e.date == date]
         changes: dict[str, Any] = {}
         for e in todays:
             changes.update(e.set)
         notes = tuple(e.note for e in todays if e.note)
         points.append(_point(as_of(scenario, date), date, changes, notes))
-    return ReadinessSeries(scenario.id, base, tuple(points))
+    return ReadinessSeries(scenario.id, tuple(points))
