@@ -44,15 +44,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("detente: interrupted\n")
         return 130
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.Abort):
+        # Usage errors of click (or of the copy of click that recent typer vendors): duck-typed,
+        # so that a bad option is one line and exit code 2 whichever click raised it.
+        code = getattr(exc, "exit_code", None)
+        message = getattr(exc, "format_message", None)
+        if isinstance(code, int) and callable(message):
+            ctx = getattr(exc, "ctx", None)
+            command = getattr(ctx, "command_path", "detente") if ctx is not None else "detente"
+            sys.stderr.write(f"detente: error: {message()} (see '{command} --help')\n")
+            return code
+        if isinstance(code, int):  # click's Exit
+            return code
+        if type(exc).__name__ == "Abort":
             return 1
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
         raise
     return 0
 

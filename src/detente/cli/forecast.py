@@ -1,0 +1,136 @@
+"""``detente forecast``: where will bargaining land, issue by issue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from detente.cli._app import app
+from detente.cli._output import console, print_json
+from detente.errors import InputError
+from detente.forecast.engine import METHOD_LABELS, METHODS, ForecastResult, IssueForecast
+from detente.forecast.eum import DEFAULT_ROUNDS
+
+
+@app.command()
+def forecast(
+    file: Annotated[
+        Path | None, typer.Argument(help="A scenario file (YAML).", show_default=False)
+    ] = None,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            "--table",
+            help="A CSV actor table instead of a scenario: columns actor, capability, position, "
+            "salience (0-1 or 0-100), optional issue.",
+        ),
+    ] = None,
+    issue: Annotated[
+        str | None, typer.Option("--issue", "-i", help="Forecast only this issue.")
+    ] = None,
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method", "-m", help=f"Method to run (repeatable): {', '.join(METHODS)}; default all."
+        ),
+    ] = None,
+    variant: Annotated[
+        str,
+        typer.Option(help="Expected-utility variant: scholz-code or as-printed."),
+    ] = "scholz-code",
+    rounds: Annotated[
+        int, typer.Option(help="Rounds of the expected-utility model.")
+    ] = DEFAULT_ROUNDS,
+    q: Annotated[
+        float, typer.Option("--q", help="BDM's Q: probability the status quo persists.")
+    ] = 1.0,
+    no_risk: Annotated[
+        bool, typer.Option("--no-risk", help="Skip the risk pass (all risk exponents 1).")
+    ] = False,
+    salience_scale: Annotated[
+        str,
+        typer.Option(
+            help="--table only: salience as auto (0-100 if any value exceeds 1), unit or percent."
+        ),
+    ] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Forecast the bargained outcome: weighted mean, weighted median, Nash bargaining and
+    Bueno de Mesquita's expected-utility model (per round median and mean)."""
+    methods = tuple(method) if method else METHODS
+    if (file is None) == (table is None):
+        raise InputError("give either a scenario FILE or --table CSV (one of them)")
+    if salience_scale not in ("auto", "unit", "percent"):
+        raise InputError(f"--salience-scale must be auto, unit or percent (got {salience_scale!r})")
+    result: ForecastResult
+    if table is not None:
+        from detente.forecast.table import forecast_table
+
+        result = forecast_table(
+            table,
+            issue=issue,
+            methods=methods,
+            variant=variant,
+            rounds=rounds,
+            q=q,
+            risk=not no_risk,
+            salience_scale=salience_scale,  # type: ignore[arg-type]
+        )
+    else:
+        assert file is not None
+        from detente.forecast.engine import forecast as run
+        from detente.scenario import load
+
+        result = run(
+            load(file),
+            issue=issue,
+            methods=methods,
+            variant=variant,
+            rounds=rounds,
+            q=q,
+            risk=not no_risk,
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _print(result)
+
+
+def _print(result: ForecastResult) -> None:
+    console.print(f"[bold]{result.title}[/bold]")
+    for f in result.issues:
+        console.print(_methods_table(f))
+        if f.eum is not None:
+            console.print(_rounds_table(f))
+    for key, why in result.skipped.items():
+        console.print(f"Issue {key}: not forecast: {why}.", markup=False)
+
+
+def _methods_table(f: IssueForecast) -> Table:
+    scale = " < ".join(f.options) if f.options is not None else f"scale {f.low:g} .. {f.high:g}"
+    t = Table(title=f"{f.label} ({scale}; {len(f.actors)} actors)", title_justify="left")
+    t.add_column("method")
+    t.add_column("forecast", justify="right")
+    for m in f.values:
+        label = METHOD_LABELS[m]
+        if m == "eum" and f.eum is not None:
+            label += f" ({f.eum.variant}, {f.eum.rounds} rounds)"
+        t.add_row(label, f.describe(m))
+    return t
+
+
+def _rounds_table(f: IssueForecast) -> Table:
+    assert f.eum is not None
+    e = f.eum
+    t = Table(title="expected-utility model by round", title_justify="left")
+    t.add_column("round", justify="right")
+    t.add_column("median", justify="right")
+    t.add_column("mean", justify="right")
+    t.add_column("moves")
+    for r in range(e.rounds + 1):
+        moves = "" if r == 0 else str(len(e.moves(r)))
+        t.add_row(str(r), f"{e.medians[r]:.4g}", f"{e.means[r]:.4g}", moves)
+    return t

@@ -1,0 +1,387 @@
+"""The forecast engine: where will bargaining land, issue by issue (MODELS.md §3).
+
+:func:`forecast` takes a :class:`~detente.scenario.Scenario`; :func:`forecast_issue` does the
+same for plain arrays (the ``--table`` input).  Every actor with a position on the issue counts,
+whatever its role (parties, backers, mediators, stakeholders), weighted by capability times its
+salience on that issue.  Option issues are forecast on their 0-based ranks and reported as the
+nearest option (the lower one on an exact half).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from detente._results import jsonable
+from detente.errors import InputError, did_you_mean
+from detente.forecast._baselines import (
+    FloatArray,
+    check_issue_arrays,
+    nash_bargaining,
+    weighted_mean,
+    weighted_median,
+)
+from detente.forecast._eum import check_variant
+from detente.forecast.eum import DEFAULT_ROUNDS, EUMResult, UtilityRange, expected_utility
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = [
+    "METHODS",
+    "METHOD_LABELS",
+    "ForecastResult",
+    "IssueForecast",
+    "forecast",
+    "forecast_issue",
+]
+
+Method = Literal["mean", "median", "nash", "eum"]
+METHODS: tuple[Method, ...] = ("mean", "median", "nash", "eum")
+METHOD_LABELS = {
+    "mean": "weighted mean",
+    "median": "weighted median",
+    "nash": "Nash bargaining",
+    "eum": "expected utility",
+}
+
+
+def check_methods(methods: Sequence[str]) -> tuple[Method, ...]:
+    """Validate method names (with a "did you mean" hint); keep their order, drop repeats."""
+    out: list[Method] = []
+    for m in methods:
+        if m not in METHODS:
+            raise InputError(
+                f"unknown forecast method {m!r}{did_you_mean(m, METHODS)}; "
+                f"choose from {', '.join(METHODS)}",
+                path="method",
+            )
+        if m not in out:
+            out.append(m)
+    if not out:
+        raise InputError("give at least one forecast method", path="method")
+    return tuple(out)
+
+
+@dataclass(frozen=True, eq=False)
+class IssueForecast:
+    """The forecasts of one issue.
+
+    Attributes
+    ----------
+    issue, label : str
+        The issue's id and label.
+    low, high : float
+        The scale (ranks ``0 .. n-1`` for an option issue).
+    options : tuple of str or None
+        The options of an option issue, in order.
+    actors : tuple of str
+        The actors with a position on the issue (every role).
+    positions, capability, salience : ndarray, shape (n,)
+        Their positions (ranks for options), capabilities and saliences.
+    values : dict
+        Each method's forecast, on the scale (ranks for options).
+    eum : EUMResult or None
+        The full expected-utility run, when ``"eum"`` was asked for.
+    """
+
+    issue: str
+    label: str
+    unit: str | None
+    low: float
+    high: float
+    options: tuple[str, ...] | None
+    actors: tuple[str, ...]
+    positions: FloatArray
+    capability: FloatArray
+    salience: FloatArray
+    values: dict[str, float]
+    eum: EUMResult | None = None
+    weights: FloatArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", self.capability * self.salience)
+
+    def reported(self, method: str) -> str | float:
+        """A method's forecast as reported: the number, or the nearest option."""
+        value = self.values[method]
+        if self.options is None:
+            return value
+        return self.options[nearest_rank(value, len(self.options))]
+
+    def describe(self, method: str) -> str:
+        """A method's forecast as text (``7.39 years``, ``deferred (rank 1.3)``)."""
+        value = self.values[method]
+        if self.options is not None:
+            return f"{self.reported(method)} (rank {value:.3g})"
+        return f"{value:.4g} {self.unit}" if self.unit else f"{value:.4g}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "issue": self.issue,
+            "label": self.label,
+            "unit": self.unit,
+            "scale": [self.low, self.high],
+            "options": list(self.options) if self.options is not None else None,
+            "actors": [
+                {
+                    "name": a,
+                    "position": float(self.positions[i]),
+                    "capability": float(self.capability[i]),
+                    "salience": float(self.salience[i]),
+                }
+                for i, a in enumerate(self.actors)
+            ],
+            "forecasts": {
+                m: {"value": v, "reported": self.reported(m)} for m, v in self.values.items()
+            },
+        }
+        if self.eum is not None:
+            out["eum"] = self.eum.to_dict()
+        return jsonable(out)  # type: ignore[no-any-return]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per method: the forecast value and how it is reported."""
+        return pd.DataFrame(
+            [
+                {
+                    "issue": self.issue,
+                    "method": m,
+                    "value": v,
+                    "reported": self.describe(m),
+                }
+                for m, v in self.values.items()
+            ],
+            columns=["issue", "method", "value", "reported"],
+        )
+
+    def explain(self) -> str:
+        w = self.weights
+        share = w / w.sum()
+        top = np.argsort(-share, kind="stable")[:3]
+        heavy = ", ".join(
+            f"{self.actors[i]} ({share[i]:.0%} of the weight, at {self._show(self.positions[i])})"
+            for i in top
+        )
+        lines = [
+            f"Issue '{self.label}': {len(self.actors)} actors with a position; weights are "
+            f"capability x salience. Heaviest: {heavy}."
+        ]
+        for m in self.values:
+            lines.append(f"- {METHOD_LABELS[m]}: {self.describe(m)}.")
+        if self.eum is not None:
+            lines.append(self.eum.explain())
+        return "\n".join(lines)
+
+    def _show(self, value: float) -> str:
+        if self.options is None:
+            return f"{value:.4g}"
+        return self.options[nearest_rank(value, len(self.options))]
+
+
+def nearest_rank(value: float, n_options: int) -> int:
+    """The rank nearest to ``value`` (the lower one on an exact half), clipped to the options."""
+    return int(min(max(math.ceil(value - 0.5), 0), n_options - 1))
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastResult:
+    """Forecasts of every issue of a scenario (or of a table)."""
+
+    source: str
+    title: str
+    methods: tuple[str, ...]
+    variant: str
+    rounds: int
+    q: float
+    issues: tuple[IssueForecast, ...]
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, issue: str) -> IssueForecast:
+        for f in self.issues:
+            if f.issue == issue:
+                return f
+        raise KeyError(issue)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "settings": {
+                "methods": list(self.methods),
+                "variant": self.variant,
+                "rounds": self.rounds,
+                "q": self.q,
+            },
+            "issues": [f.to_dict() for f in self.issues],
+            "skipped": dict(self.skipped),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (issue, method)."""
+        frames = [f.to_frame() for f in self.issues]
+        if not frames:
+            return pd.DataFrame(columns=["issue", "method", "value", "reported"])
+        return pd.concat(frames, ignore_index=True)
+
+    def explain(self) -> str:
+        parts = [f"Forecast of where bargaining lands: {self.title}."]
+        parts.extend(f.explain() for f in self.issues)
+        parts.extend(f"Issue '{k}' not forecast: {why}." for k, why in self.skipped.items())
+        return "\n\n".join(parts)
+
+
+def forecast_issue(
+    *,
+    issue: str,
+    label: str,
+    actors: Sequence[str],
+    positions: npt.ArrayLike,
+    capability: npt.ArrayLike,
+    salience: npt.ArrayLike,
+    low: float,
+    high: float,
+    unit: str | None = None,
+    options: tuple[str, ...] | None = None,
+    methods: Sequence[str] = METHODS,
+    variant: str = "scholz-code",
+    rounds: int = DEFAULT_ROUNDS,
+    q: float = 1.0,
+    risk: bool = True,
+    utility_range: UtilityRange = "positions",
+) -> IssueForecast:
+    """Forecast one issue from arrays with every requested method.
+
+    The baselines weigh actor ``i`` by :math:`w_i = c_i s_i`; the Nash bargaining solution uses
+    the scale's range ``high - low`` as :math:`R` (MODELS.md §1 utilities); the expected-utility
+    model uses ``utility_range`` (default: the spread of the positions, as Bueno de Mesquita).
+    """
+    chosen = check_methods(methods)
+    names = tuple(actors)
+    x, c, s = check_issue_arrays(positions, capability, salience, low=low, high=high, names=names)
+    w = c * s
+    values: dict[str, float] = {}
+    eum: EUMResult | None = None
+    for m in chosen:
+        if m == "mean":
+            values[m] = weighted_mean(x, w)
+        elif m == "median":
+            values[m] = weighted_median(x, w)
+        elif m == "nash":
+            values[m] = nash_bargaining(x, w, utility_range=high - low)
+        else:
+            eum = expected_utility(
+                x,
+                c,
+                s,
+                low=low,
+                high=high,
+                variant=variant,
+                q=q,
+                rounds=rounds,
+                risk=risk,
+                utility_range=utility_range,
+                names=names,
+            )
+            values[m] = eum.forecast
+    return IssueForecast(
+        issue=issue,
+        label=label,
+        unit=unit,
+        low=float(low),
+        high=float(high),
+        options=options,
+        actors=names,
+        positions=x,
+        capability=c,
+        salience=s,
+        values=values,
+        eum=eum,
+    )
+
+
+def forecast(
+    scenario: Scenario,
+    *,
+    issue: str | None = None,
+    methods: Sequence[str] = METHODS,
+    variant: str = "scholz-code",
+    rounds: int = DEFAULT_ROUNDS,
+    q: float = 1.0,
+    risk: bool = True,
+    utility_range: UtilityRange = "positions",
+) -> ForecastResult:
+    """Forecast the bargained outcome of every issue of a scenario (or of one issue).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.  On each issue every actor with a position takes part, with
+        capability ``actor.capability`` and salience ``actor.salience[issue]``.
+    issue : str, optional
+        Forecast only this issue.
+    methods : sequence of {"mean", "median", "nash", "eum"}
+        The methods to run (default: all four).
+    variant, rounds, q, risk, utility_range
+        Settings of the expected-utility model (:func:`detente.forecast.expected_utility`).
+
+    Returns
+    -------
+    ForecastResult
+        Per issue, each method's forecast (the nearest option for option issues) and the
+        expected-utility model's rounds.  An issue where nobody has a position, or every
+        salience is 0, is listed in ``skipped`` with the reason.
+    """
+    chosen = check_methods(methods)
+    check_variant(variant)
+    if issue is not None and issue not in scenario.issues:
+        raise InputError(f"no issue {issue!r}{did_you_mean(issue, scenario.issues)}", path="issue")
+    keys = [issue] if issue is not None else list(scenario.issues)
+    out: list[IssueForecast] = []
+    skipped: dict[str, str] = {}
+    for key in keys:
+        spec = scenario.issues[key]
+        held = [(aid, a) for aid, a in scenario.actors.items() if key in a.positions]
+        if not held:
+            skipped[key] = "no actor has a position on it"
+            continue
+        sal = [float(a.salience.get(key, 0.5)) for _, a in held]
+        if not any(v > 0 for v in sal):
+            skipped[key] = "every actor with a position gives it salience 0"
+            continue
+        out.append(
+            forecast_issue(
+                issue=key,
+                label=spec.label,
+                unit=spec.unit,
+                actors=[aid for aid, _ in held],
+                positions=[spec.to_number(a.positions[key]) for _, a in held],
+                capability=[float(a.capability) for _, a in held],
+                salience=sal,
+                low=spec.low,
+                high=spec.high,
+                options=tuple(spec.options) if spec.options is not None else None,
+                methods=chosen,
+                variant=variant,
+                rounds=rounds,
+                q=q,
+                risk=risk,
+                utility_range=utility_range,
+            )
+        )
+    return ForecastResult(
+        source=scenario.id,
+        title=scenario.title,
+        methods=chosen,
+        variant=variant,
+        rounds=rounds,
+        q=float(q),
+        issues=tuple(out),
+        skipped=skipped,
+    )
