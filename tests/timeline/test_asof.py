@@ -68,3 +68,20 @@ def test_flagship_facts_move_as_the_article_tells(flagship_path: Path) -> None:
     assert max(st.date for st in nov30.statements) <= D(2022, 11, 30)
     assert any(st.date == D(2022, 12, 1) for st in dec1.statements)
     assert len(dec2.statements) > len(dec1.statements) > len(nov30.statements)
+
+
+def test_timeline_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.cli import main
+
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert main(["timeline", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2022-12-01: commitments offered -> premature (first dated change;")
+    assert main(["timeline", str(path), "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "date,verdict,margin,unmet_preconditions,changes,note"
+    assert lines[1].startswith("2022-12-01,premature,")
+    assert main(["timeline", str(path), "--json"]) == 0
+    assert '"verdict": "not_ripe"' in capsys.readouterr().out
+    assert main(["timeline", str(path), "--json", "--csv"]) == 2

@@ -1,4 +1,5 @@
-"""``detente signals``: stance series from a scenario's statements and from event-data files."""
+"""``detente timeline`` (readiness at every dated change) and ``detente signals`` (stance series
+from a scenario's statements and from event-data files)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import typer
 from rich.table import Table
 
 from detente.cli._app import app
-from detente.cli._output import console, err_console, print_json
+from detente.cli._output import console, err_console, print_json, write_text
 from detente.errors import InputError
+from detente.scenario import load
+from detente.timeline.asof import readiness_series
 from detente.timeline.events import FORMATS, ReadReport, read_events
 from detente.timeline.signals import (
     SignalsReport,
@@ -63,6 +66,37 @@ def _table(origin: str, signals: StanceSignals, *, pairs: bool) -> Table:
         ]
         table.add_row(*cells)
     return table
+
+
+@app.command()
+def timeline(
+    file: Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="The series as JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="The series as CSV (for charts).")] = False,
+) -> None:
+    """Readiness over time: the verdict and margin as of every dated change of the scenario's
+    timeline, with what changed that day."""
+    if as_json and as_csv:
+        raise InputError("give either --json or --csv, not both", path="--json")
+    series = readiness_series(load(file))
+    if as_json:
+        print_json(series.to_dict())
+        return
+    frame = series.to_frame()
+    if as_csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    table = Table(title=f"Readiness over time ({series.scenario_id})", title_justify="left")
+    for column in ("date", "verdict", "margin", "unmet", "what changed"):
+        table.add_column(column, overflow="fold")
+    for p in series.points:
+        margin = "no margin" if p.margin is None else f"{p.margin:+.3f}"
+        what = "; ".join(p.notes) or ", ".join(f"{k} = {v}" for k, v in p.changes.items())
+        table.add_row(p.date.isoformat(), p.verdict, margin, str(p.unmet_preconditions), what)
+    if console.is_terminal:
+        console.print(table)
+    else:
+        write_text(series.explain())
 
 
 @app.command()

@@ -1,5 +1,7 @@
-"""How is the conflict moving? Stance signals from statements and from event-data files.
+"""How is the conflict moving? Analysis as of a date, stance signals from statements and from
+event-data files.
 
+- :mod:`detente.timeline.asof`: the scenario as of a date and readiness at every dated change.
 - :mod:`detente.timeline.cameo`: stance -> CAMEO code -> Goldstein value; the cooperative and
   rejecting code sets of MODELS.md section 5.
 - :mod:`detente.timeline.signals`: the negotiation-readiness index (NRI) and mean Goldstein
@@ -8,6 +10,13 @@
   normalised event table.
 """
 
+from detente.timeline.asof import (
+    ReadinessPoint,
+    ReadinessSeries,
+    as_of,
+    change_dates,
+    readiness_series,
+)
 from detente.timeline.cameo import (
     COOPERATIVE_CODES,
     GOLDSTEIN,
@@ -40,13 +49,18 @@ __all__ = [
     "STANCE_CODES",
     "EventData",
     "ReadReport",
+    "ReadinessPoint",
+    "ReadinessSeries",
     "SignalsReport",
     "StanceSignals",
     "StatementLike",
+    "as_of",
+    "change_dates",
     "detect_format",
     "goldstein",
     "iter_events",
     "read_events",
+    "readiness_series",
     "stance_code",
     "stance_signals",
     "statement_events",
