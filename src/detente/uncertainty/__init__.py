@@ -1,6 +1,9 @@
 """Uncertainty over judgments: distributions, seeded sampling, chunked runs and sensitivity.
 
-Building blocks (the scenario-level ``simulate`` is assembled from them):
+- :func:`simulate` -- Monte Carlo over a scenario's uncertain judgments (the engines as
+  vectorised models in :mod:`detente.uncertainty.models`).
+
+Building blocks:
 
 - :class:`DistributionSpec` -- one judgment's distribution, as written in ``uncertainty``;
 - :func:`sample` -- seeded joint draws (plain or Latin hypercube), identical however split;
@@ -15,17 +18,52 @@ from __future__ import annotations
 from detente.uncertainty.distributions import KINDS, DistributionSpec
 from detente.uncertainty.runner import DEFAULT_CHUNK, evaluate, iter_chunks, run
 from detente.uncertainty.sampling import BLOCK, Judgment, as_judgments, sample, uniforms
+from detente.uncertainty.sensitivity import (
+    SobolIndices,
+    SobolResult,
+    TornadoBar,
+    TornadoResult,
+    sobol,
+    tornado,
+)
+from detente.uncertainty.simulate import ENGINES, simulate
+from detente.uncertainty.summary import (
+    CategoryProbability,
+    CategorySummary,
+    NumericSummary,
+    SimulationSummary,
+    summarize,
+    summarize_categories,
+    summarize_numeric,
+    wilson_interval,
+)
 
 __all__ = [
     "BLOCK",
     "DEFAULT_CHUNK",
+    "ENGINES",
     "KINDS",
+    "CategoryProbability",
+    "CategorySummary",
     "DistributionSpec",
     "Judgment",
+    "NumericSummary",
+    "SimulationSummary",
+    "SobolIndices",
+    "SobolResult",
+    "TornadoBar",
+    "TornadoResult",
     "as_judgments",
     "evaluate",
     "iter_chunks",
     "run",
     "sample",
+    "simulate",
+    "sobol",
+    "summarize",
+    "summarize_categories",
+    "summarize_numeric",
+    "tornado",
     "uniforms",
+    "wilson_interval",
 ]
