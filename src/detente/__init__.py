@@ -9,39 +9,29 @@ The public surface is small:
 - :func:`simulate` runs Monte Carlo and sensitivity over the uncertain judgments;
 - :func:`report` writes the HTML briefing.
 
-Submodules are imported lazily so that ``import detente`` stays fast.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
-_LAZY = {
-    "load": "detente.scenario",
-    "loads": "detente.scenario",
-    "Scenario": "detente.scenario",
-    "assess": "detente.readiness",
-    "forecast": "detente.forecast",
-    "stability": "detente.graph",
-    "simulate": "detente.uncertainty",
-    "report": "detente.report",
-}
+# Eager on purpose: a subpackage import (``import detente.forecast``) binds the package's
+# attribute to the submodule, so lazily resolved functions of the same name would be shadowed.
+from detente.forecast import forecast
+from detente.graph import stability
+from detente.readiness import assess
+from detente.report import report
+from detente.scenario import Scenario, load, loads
+from detente.uncertainty import simulate
 
-__all__ = ["__version__", *sorted(_LAZY)]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from detente.scenario import Scenario as Scenario
-    from detente.scenario import load as load
-    from detente.scenario import loads as loads
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'detente' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__all__ = [
+    "Scenario",
+    "__version__",
+    "assess",
+    "forecast",
+    "load",
+    "loads",
+    "report",
+    "simulate",
+    "stability",
+]

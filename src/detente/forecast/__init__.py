@@ -13,11 +13,6 @@ named variants (``"scholz-code"`` reproducing Scholz, Calbert & Smith 2011, Tabl
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from detente.forecast._baselines import (
     nash_bargaining,
     weighted_mean,
@@ -42,9 +37,6 @@ from detente.forecast.eum import (
 )
 from detente.forecast.table import TableIssue, forecast_table, read_table, read_table_text
 
-if TYPE_CHECKING:
-    from detente.scenario import Scenario
-
 __all__ = [
     "DEFAULT_ROUNDS",
     "METHODS",
@@ -54,6 +46,7 @@ __all__ = [
     "ForecastResult",
     "IssueForecast",
     "TableIssue",
+    "UtilityRange",
     "expected_utility",
     "expected_utility_batch",
     "forecast",
@@ -66,38 +59,3 @@ __all__ = [
     "weighted_median",
     "weighted_median_batch",
 ]
-
-
-class _CallableModule(types.ModuleType):
-    """This package, callable as :func:`forecast`.
-
-    ``detente.forecast`` names both this package and the lazily exported function; once the
-    package has been imported, ``detente.forecast`` is the module, so the module itself answers
-    ``detente.forecast(scenario, ...)``.
-    """
-
-    def __call__(
-        self,
-        scenario: Scenario,
-        *,
-        issue: str | None = None,
-        methods: Sequence[str] = METHODS,
-        variant: str = "scholz-code",
-        rounds: int = DEFAULT_ROUNDS,
-        q: float = 1.0,
-        risk: bool = True,
-        utility_range: UtilityRange = "positions",
-    ) -> ForecastResult:
-        return forecast(
-            scenario,
-            issue=issue,
-            methods=methods,
-            variant=variant,
-            rounds=rounds,
-            q=q,
-            risk=risk,
-            utility_range=utility_range,
-        )
-
-
-sys.modules[__name__].__class__ = _CallableModule
