@@ -1,0 +1,117 @@
+"""``detente assess`` and ``detente levers``: can talks start, why not, what would change it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli._app import app
+from detente.cli._output import console, print_json
+from detente.errors import InputError
+from detente.readiness import assess as assess_scenario
+from detente.readiness import assess_what_ifs
+from detente.scenario import load
+
+FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD (e.g. 2022-12-04)", path="--as-of"
+        ) from None
+
+
+def _write(text: str) -> None:
+    if console.is_terminal:
+        console.print(text, markup=False)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+def assess(
+    file: FileArg,
+    what_if: Annotated[
+        str | None, typer.Option("--what-if", help="Assess this named what-if variant.")
+    ] = None,
+    all_what_ifs: Annotated[
+        bool, typer.Option("--all-what-ifs", help="Assess the base and every what-if variant.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Apply the timeline entries up to this date (YYYY-MM-DD)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Can talks start? The verdict in one sentence, who is short by how much, what clashes,
+    and what would change it."""
+    if what_if is not None and all_what_ifs:
+        raise InputError("give either --what-if NAME or --all-what-ifs, not both", path="--what-if")
+    date = _date(as_of)
+    scenario = load(file)
+    if all_what_ifs:
+        comparison = assess_what_ifs(scenario, as_of=date)
+        if as_json:
+            print_json(comparison.to_dict())
+            return
+        blocks = [comparison.explain(), "", "== Base", comparison.base.explain()]
+        for name, result in comparison.variants.items():
+            blocks += ["", f"== What if {comparison.labels[name]} ({name})", result.explain()]
+        _write("\n".join(blocks))
+        return
+    result = assess_scenario(scenario, as_of=date, what_if=what_if)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _write(result.explain())
+
+
+@app.command()
+def levers(
+    file: FileArg,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Apply the timeline entries up to this date (YYYY-MM-DD)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the levers as JSON.")] = False,
+) -> None:
+    """What would it take: the smallest change of each judgment that opens a zone of agreement,
+    most plausible first, and the facts that would meet the preconditions."""
+    result = assess_scenario(load(file), as_of=_date(as_of))
+    if as_json:
+        print_json(
+            {
+                "verdict": result.verdict,
+                "margin": result.margin,
+                "levers": [lv.to_dict() for lv in result.levers],
+                "no_lever": list(result.unmovable),
+                "fact_levers": [f.to_dict() for f in result.fact_levers],
+            }
+        )
+        return
+    lines = [result.headline()]
+    if result.zopa:
+        lines.append("A zone of agreement already exists: no judgment needs to change.")
+    elif result.levers:
+        lines.append("Smallest single changes that would open a zone of agreement:")
+        lines += [f"  {i}. {lv.explain()}" for i, lv in enumerate(result.levers, 1)]
+    else:
+        lines.append("No single judgment change within its valid range opens a ZOPA.")
+    if result.unmovable:
+        lines.append(
+            "No change within the valid range suffices for: " + ", ".join(result.unmovable)
+        )
+    facts = list(result.fact_levers)
+    if facts:
+        lines.append("Preconditions:")
+        lines += [f"  - {f.explain()}" for f in facts]
+    _write("\n".join(lines))

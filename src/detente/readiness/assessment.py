@@ -1,0 +1,548 @@
+"""Can talks start? The verdict, its reasons and what would change it (MODELS.md §2).
+
+:func:`assess` is a pure function ``Scenario -> Assessment``:
+
+========================================  =====  ============
+preconditions of veto actors               ZOPA   verdict
+========================================  =====  ============
+met                                        yes    ``ripe``
+not met                                    yes    ``blocked``
+met                                        no     ``premature``
+not met                                    no     ``not_ripe``
+========================================  =====  ============
+
+A ZOPA exists when m* >= 0 (within 1e-9).  Preconditions are expressions over facts, evaluated
+with :func:`detente.scenario.expr.evaluate`.  Zartman's components (Zartman 2000, "Ripeness: the
+hurting stalemate and beyond") per veto party: *stalemate* = u_i(e_i) - u_i(status quo), the
+expected gain from fighting on (a party is stalemated when it is at most ``stalemate_tol``),
+and *hurt* = kappa_i (hurting when at least ``hurt_tol``); a mutually hurting stalemate (MHS)
+holds when every veto party is both.
+
+Levers are computed lazily (on first access of :attr:`Assessment.levers`, by ``to_dict`` and by
+``explain``): they call the margin a few hundred times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from detente.errors import InputError, did_you_mean
+from detente.readiness.clashes import (
+    Clash,
+    red_line_clashes,
+    shortfalls,
+    zopa_blockers,
+)
+from detente.readiness.levers import FactLever, Lever, lever_search, precondition_levers
+from detente.readiness.margin import MarginResult, exact_margin
+from detente.readiness.problem import Problem, compile_problem, file_position
+from detente.readiness.terms import Frontier, nash_solution, pareto_frontier
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from detente.scenario import Scenario
+
+__all__ = [
+    "Assessment",
+    "Terms",
+    "UnmetPrecondition",
+    "Verdict",
+    "WhatIfComparison",
+    "ZartmanParty",
+    "apply_timeline",
+    "assess",
+    "assess_what_ifs",
+    "levers",
+]
+
+Verdict = Literal["ripe", "blocked", "premature", "not_ripe"]
+ZOPA_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class UnmetPrecondition:
+    """A precondition (over facts) that does not hold."""
+
+    actor: str
+    actor_name: str
+    veto: bool
+    label: str
+    requires: str
+
+    def explain(self) -> str:
+        if self.veto:
+            return f"{self.actor_name} will not negotiate until {self.label}."
+        return f"{self.actor_name} will not back talks until {self.label}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "veto": self.veto,
+            "label": self.label,
+            "requires": self.requires,
+        }
+
+
+@dataclass(frozen=True)
+class ZartmanParty:
+    """Zartman's ripeness components for one veto party."""
+
+    actor: str
+    stalemate: float  # u_i(e_i) - u_i(status quo): expected gain from fighting on
+    hurt: float  # kappa_i
+    stalemated: bool
+    hurting: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "stalemate": self.stalemate,
+            "hurt": self.hurt,
+            "stalemated": self.stalemated,
+            "hurting": self.hurting,
+        }
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Candidate terms inside the ZOPA: Nash solutions and the closest (egalitarian) deal."""
+
+    nash: dict[str, float | str]
+    nash_weighted: dict[str, float | str]
+    closest_deal: dict[str, float | str]
+    utilities: dict[str, dict[str, float]]  # which solution -> actor -> u_i
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nash": self.nash,
+            "nash_weighted": self.nash_weighted,
+            "closest_deal": self.closest_deal,
+            "utilities": self.utilities,
+        }
+
+
+def _deal(problem: Problem, x: np.ndarray[Any, Any] | None) -> dict[str, float | str] | None:
+    if x is None:
+        return None
+    out: dict[str, float | str] = {}
+    for k, issue in enumerate(problem.issues):
+        if problem.options[k]:
+            out[issue] = problem.options[k][round(float(x[k]))]
+        else:
+            out[issue] = float(x[k])
+    return out
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The readiness verdict of one scenario (or one variant of it), with its reasons."""
+
+    scenario_id: str
+    title: str
+    what_if: str | None
+    as_of: dt.date | None
+    verdict: Verdict
+    margin: float | None  # None when the red lines cannot hold together
+    closest_deal: dict[str, float | str] | None
+    utilities: dict[str, float]
+    reservation: dict[str, float]
+    shortfalls: dict[str, float]
+    clashes: tuple[Clash, ...]
+    preconditions: tuple[UnmetPrecondition, ...]
+    zartman: tuple[ZartmanParty, ...]
+    mutually_hurting_stalemate: bool
+    terms: Terms | None
+    _problem: Problem = field(repr=False, compare=False)
+    _scenario: Scenario = field(repr=False, compare=False)
+
+    # ---- derived ---------------------------------------------------------------------------
+    @property
+    def zopa(self) -> bool:
+        return self.margin is not None and self.margin >= -ZOPA_TOL
+
+    @property
+    def preconditions_met(self) -> bool:
+        return not any(p.veto for p in self.preconditions)
+
+    @functools.cached_property
+    def _lever_search(self) -> tuple[tuple[Lever, ...], tuple[str, ...]]:
+        if self.zopa:
+            return (), ()
+        found, unmovable = lever_search(self._problem, uncertainty=dict(self._scenario.uncertainty))
+        return tuple(found), tuple(p.path for p in unmovable)
+
+    @property
+    def levers(self) -> tuple[Lever, ...]:
+        """Smallest single-judgment changes that open a ZOPA, most plausible first."""
+        return self._lever_search[0]
+
+    @property
+    def unmovable(self) -> tuple[str, ...]:
+        """Judgments for which no change within the valid range suffices to open a ZOPA."""
+        return self._lever_search[1]
+
+    @functools.cached_property
+    def fact_levers(self) -> tuple[FactLever, ...]:
+        """Facts that would have to change to meet each unmet precondition."""
+        return tuple(precondition_levers(self._scenario))
+
+    # ---- output ----------------------------------------------------------------------------
+    def headline(self) -> str:
+        """The verdict in one sentence."""
+        names = dict(zip(self._problem.actors, self._problem.actor_names, strict=True))
+        who = _join([names[a] for a in self._problem.actors])
+        veto_unmet = [p for p in self.preconditions if p.veto]
+        if self.margin is None:
+            why_no = "their red lines cannot all hold at once"
+        else:
+            why_no = (
+                f"no deal beats fighting on for all of them (gap {-self.margin:.3f}: the utility "
+                "each would still have to give up)"
+            )
+        every = "both" if len(self._problem.actors) == 2 else "all"
+        if self.verdict == "ripe":
+            return (
+                f"Ripe: {who} can open talks, and a deal exists that {every} of them prefer to "
+                f"fighting on (margin {self.margin:.3f})."
+            )
+        if self.verdict == "blocked":
+            return (
+                f"Blocked: a deal exists that {who} {every} prefer to fighting on (margin "
+                f"{self.margin:.3f}), but talks cannot open until "
+                f"{_join([p.label for p in veto_unmet])}."
+            )
+        if self.verdict == "premature":
+            return f"Premature: {who} could meet, but {why_no}."
+        return (
+            f"Not ripe: talks cannot open until {_join([p.label for p in veto_unmet])}, and "
+            f"{why_no}."
+        )
+
+    def explain(self) -> str:
+        """Plain-language reasons an analyst could paste into a briefing."""
+        problem = self._problem
+        names = dict(zip(problem.actors, problem.actor_names, strict=True))
+        lines = [self.headline()]
+        if self.closest_deal is not None and not self.zopa:
+            deal = ", ".join(
+                f"{k} {problem.describe_value(i, _num(problem, i, v))}"
+                for i, (k, v) in enumerate(self.closest_deal.items())
+            )
+            lines.append(f"The closest deal ({deal}) leaves:")
+            for a, gap in self.shortfalls.items():
+                if gap > ZOPA_TOL:
+                    lines.append(f"  - {names[a]} short of its no-deal value by {gap:.3f}")
+                else:
+                    lines.append(f"  - {names[a]} better off than fighting on by {-gap:.3f}")
+        if self.clashes:
+            lines.append("What clashes:")
+            lines.extend(f"  - {c.explain()}" for c in self.clashes)
+        if self.preconditions:
+            lines.append("Preconditions not met:")
+            lines.extend(f"  - {p.explain()}" for p in self.preconditions)
+        z = self.zartman
+        if z:
+            parts = [
+                f"{names[p.actor]} expects {p.stalemate:+.3f} from fighting on at a cost of "
+                f"{p.hurt:.3f}"
+                for p in z
+            ]
+            mhs = "a" if self.mutually_hurting_stalemate else "no"
+            lines.append(f"Ripeness: {'; '.join(parts)} — {mhs} mutually hurting stalemate.")
+        if not self.zopa:
+            lv = self.levers[:5]
+            if lv:
+                lines.append("What would open a zone of agreement (one judgment at a time):")
+                lines.extend(f"  - {item.explain()}" for item in lv)
+            else:
+                lines.append("No single judgment change within its valid range opens a ZOPA.")
+        if self.preconditions:
+            fl = [f for f in self.fact_levers if f.changes]
+            if fl:
+                lines.append("What would meet the preconditions:")
+                lines.extend(f"  - {f.explain()}" for f in fl)
+        if self.terms is not None:
+            t = self.terms
+
+            def show(d: dict[str, float | str]) -> str:
+                return ", ".join(
+                    f"{k} {problem.describe_value(i, _num(problem, i, v))}"
+                    for i, (k, v) in enumerate(d.items())
+                )
+
+            lines.append("Terms if talks open:")
+            lines.append(f"  - Nash bargaining solution: {show(t.nash)}")
+            lines.append(f"  - weighted by capability: {show(t.nash_weighted)}")
+            lines.append(f"  - the most even deal (x*): {show(t.closest_deal)}")
+        return "\n".join(lines)
+
+    def frontier(self, *, points_per_issue: int = 21) -> Frontier:
+        """The ZOPA over a grid of outcomes and its Pareto frontier (for charts)."""
+        return pareto_frontier(self._problem, points_per_issue=points_per_issue)
+
+    def to_dict(self, *, include_levers: bool = True) -> dict[str, Any]:
+        """JSON-ready data (the CLI's ``--json``)."""
+        out: dict[str, Any] = {
+            "scenario": self.scenario_id,
+            "title": self.title,
+            "what_if": self.what_if,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "verdict": self.verdict,
+            "headline": self.headline(),
+            "zopa": self.zopa,
+            "margin": self.margin,
+            "closest_deal": self.closest_deal,
+            "utilities": self.utilities,
+            "reservation": self.reservation,
+            "shortfalls": self.shortfalls,
+            "clashes": [c.to_dict() for c in self.clashes],
+            "preconditions": [p.to_dict() for p in self.preconditions],
+            "zartman": [z.to_dict() for z in self.zartman],
+            "mutually_hurting_stalemate": self.mutually_hurting_stalemate,
+            "terms": self.terms.to_dict() if self.terms else None,
+        }
+        if include_levers:
+            out["levers"] = [lv.to_dict() for lv in self.levers]
+            out["no_lever"] = list(self.unmovable)
+            out["fact_levers"] = [f.to_dict() for f in self.fact_levers]
+        from detente._results import jsonable
+
+        return dict(jsonable(out))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per veto party: utility at x*, reservation value, shortfall, Zartman."""
+        import pandas as pd
+
+        z = {p.actor: p for p in self.zartman}
+        rows = [
+            {
+                "actor": a,
+                "utility": self.utilities.get(a, math.nan),
+                "reservation": self.reservation[a],
+                "shortfall": self.shortfalls[a],
+                "stalemate": z[a].stalemate,
+                "hurt": z[a].hurt,
+            }
+            for a in self._problem.actors
+        ]
+        return pd.DataFrame(rows).set_index("actor")
+
+
+def _num(problem: Problem, k: int, v: float | str) -> float:
+    return float(problem.options[k].index(v)) if isinstance(v, str) else float(v)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def apply_timeline(scenario: Scenario, as_of: dt.date) -> Scenario:
+    """The scenario as of a date: every timeline entry dated <= as_of applied in date order."""
+    entries = sorted((e for e in scenario.timeline if e.date <= as_of), key=lambda e: e.date)
+    for entry in entries:
+        scenario = scenario.with_changes(entry.set)
+    return scenario
+
+
+def _select_what_if(scenario: Scenario, name: str) -> Scenario:
+    if name not in scenario.what_ifs:
+        known = ", ".join(scenario.what_ifs) or "none"
+        line, column = file_position(scenario, ("what_ifs",))
+        raise InputError(
+            f"no what-if named '{name}'{did_you_mean(name, scenario.what_ifs)}; "
+            f"this scenario has: {known}",
+            path="what_ifs",
+            file=scenario.filename,
+            line=line,
+            column=column,
+        )
+    return scenario.with_changes(scenario.what_ifs[name].set)
+
+
+def _zartman(
+    problem: Problem, stalemate_tol: float, hurt_tol: float
+) -> tuple[tuple[ZartmanParty, ...], bool]:
+    e = problem.no_deal_outcome()
+    u_e = np.diagonal(problem.utility(e))
+    u_sq = problem.utility(problem.status_quo)
+    gain = u_e - u_sq
+    parties = tuple(
+        ZartmanParty(
+            a,
+            float(gain[i]),
+            float(problem.cost[i]),
+            bool(gain[i] <= stalemate_tol),
+            bool(problem.cost[i] >= hurt_tol),
+        )
+        for i, a in enumerate(problem.actors)
+    )
+    mhs = bool(parties) and all(p.stalemated and p.hurting for p in parties)
+    return parties, mhs
+
+
+def assess(
+    scenario: Scenario,
+    *,
+    as_of: dt.date | None = None,
+    what_if: str | None = None,
+    stalemate_tol: float = 0.05,
+    hurt_tol: float = 0.05,
+) -> Assessment:
+    """Assess whether talks can start: verdict, margin, closest deal, clashes, levers, terms.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (:func:`detente.load`).
+    as_of : date, optional
+        Apply the ``timeline`` entries dated on or before this date first (in date order).
+    what_if : str, optional
+        Assess this named variant (``what_ifs``) instead of the base scenario.
+    stalemate_tol, hurt_tol : float
+        Thresholds of Zartman's components (see the module docstring).
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    detente.errors.InputError
+        An unknown what-if name (with a "did you mean" hint), or a red line that is not linear.
+    """
+    from detente.scenario.expr import evaluate
+
+    if as_of is not None:
+        scenario = apply_timeline(scenario, as_of)
+    if what_if is not None:
+        scenario = _select_what_if(scenario, what_if)
+    problem = compile_problem(scenario)
+    result: MarginResult = exact_margin(problem)
+
+    env = {f: fact.value for f, fact in scenario.facts.items()}
+    unmet: list[UnmetPrecondition] = []
+    for aid, actor in scenario.actors.items():
+        for pre in actor.preconditions:
+            if not bool(evaluate(pre.expr, env)):
+                unmet.append(
+                    UnmetPrecondition(
+                        aid, actor.name, actor.veto, pre.label or pre.requires, pre.requires
+                    )
+                )
+    pre_met = not any(p.veto for p in unmet)
+    zopa = result.zopa
+    verdict: Verdict = (
+        ("ripe" if pre_met else "blocked") if zopa else ("premature" if pre_met else "not_ripe")
+    )
+
+    clashes: list[Clash] = []
+    if not result.feasible:
+        clashes = red_line_clashes(problem)
+    elif not zopa:
+        clashes = zopa_blockers(problem)
+
+    r = problem.reservation()
+    terms = None
+    if zopa and result.x is not None:
+        nash = nash_solution(problem, base=result)
+        nash_w = nash_solution(problem, weights=problem.capability.tolist(), base=result)
+        nash = result.x if nash is None else nash
+        nash_w = result.x if nash_w is None else nash_w
+        sols = {"nash": nash, "nash_weighted": nash_w, "closest_deal": result.x}
+        terms = Terms(
+            nash=_deal(problem, nash) or {},
+            nash_weighted=_deal(problem, nash_w) or {},
+            closest_deal=_deal(problem, result.x) or {},
+            utilities={
+                name: {a: float(u) for a, u in zip(problem.actors, problem.utility(x), strict=True)}
+                for name, x in sols.items()
+            },
+        )
+    zartman, mhs = _zartman(problem, stalemate_tol, hurt_tol)
+    util = (
+        {a: float(u) for a, u in zip(problem.actors, result.utility, strict=True)}
+        if result.utility is not None
+        else {}
+    )
+    return Assessment(
+        scenario_id=scenario.id,
+        title=scenario.title,
+        what_if=what_if,
+        as_of=as_of,
+        verdict=verdict,
+        margin=float(result.margin) if result.feasible else None,
+        closest_deal=_deal(problem, result.x),
+        utilities=util,
+        reservation={a: float(v) for a, v in zip(problem.actors, r, strict=True)},
+        shortfalls=shortfalls(problem, result.x),
+        clashes=tuple(clashes),
+        preconditions=tuple(unmet),
+        zartman=zartman,
+        mutually_hurting_stalemate=mhs,
+        terms=terms,
+        _problem=problem,
+        _scenario=scenario,
+    )
+
+
+def levers(scenario: Scenario, *, as_of: dt.date | None = None) -> tuple[Lever, ...]:
+    """The levers of a scenario (see :attr:`Assessment.levers`)."""
+    return assess(scenario, as_of=as_of).levers
+
+
+@dataclass(frozen=True)
+class WhatIfComparison:
+    """The base assessment and every what-if variant's, side by side."""
+
+    base: Assessment
+    variants: dict[str, Assessment]
+    labels: dict[str, str]
+
+    def explain(self) -> str:
+        lines = [f"Base: {self.base.headline()}"]
+        for name, a in self.variants.items():
+            lines.append(f"What if {self.labels[name]} ({name}): {a.headline()}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base": self.base.to_dict(),
+            "variants": {
+                n: {"label": self.labels[n], **a.to_dict()} for n, a in self.variants.items()
+            },
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [{"variant": "(base)", "label": "", **_row(self.base)}]
+        rows += [
+            {"variant": n, "label": self.labels[n], **_row(a)} for n, a in self.variants.items()
+        ]
+        return pd.DataFrame(rows).set_index("variant")
+
+
+def _row(a: Assessment) -> dict[str, Any]:
+    return {
+        "verdict": a.verdict,
+        "margin": a.margin if a.margin is not None else math.nan,
+        "preconditions_met": a.preconditions_met,
+        "clashes": len(a.clashes),
+    }
+
+
+def assess_what_ifs(scenario: Scenario, *, as_of: dt.date | None = None) -> WhatIfComparison:
+    """The full assessment of the base scenario and of each ``what_ifs`` variant."""
+    base = assess(scenario, as_of=as_of)
+    variants = {name: assess(scenario, as_of=as_of, what_if=name) for name in scenario.what_ifs}
+    labels = {name: w.label for name, w in scenario.what_ifs.items()}
+    return WhatIfComparison(base, variants, labels)

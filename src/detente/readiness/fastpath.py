@@ -1,0 +1,384 @@
+"""The fast path: m* for many parameter sets at once, by LP duality (MODELS.md §2, "Fast path").
+
+When every red line is built from single-issue rules (bounds on a scale issue, any rule on one
+option issue) joined by ``and``/``or``, the red lines' disjunctive normal form is a union of at
+most :data:`MAX_TERMS` "boxes"; m* is the best over the boxes.  In one box the feasible set is
+``B = prod_k B_k`` (intervals) times a set of allowed option combinations, and for a fixed
+combination ``c`` of the option issues the minimax theorem (the utilities are concave in the
+scale issues, the box is convex and compact) gives
+
+.. math:: m^*_c = \\min_{\\lambda \\in \\Delta} \\Big[ \\sum_{k\\ \\mathrm{scale}}
+          \\max_{x_k \\in B_k}
+          \\sum_i \\lambda_i w_{ik} g_{ik}(x_k) + \\sum_i \\lambda_i (q_{ic} - r_i) \\Big],
+
+with ``q_ic`` the actors' utility from the option issues at ``c``; ``m* = max_c m*_c``.
+
+Each inner maximum is a concave piecewise-linear function of ``x_k`` whose kinks are the actors'
+positions, so it is attained at a position clipped to ``B_k``: ``h_k(lambda) = max_b L_kb(lambda)``
+over those A breakpoints, with ``L_kb`` linear in ``lambda``.  The objective is therefore convex
+and piecewise linear in ``lambda``, linear on each cell of the arrangement of the hyperplanes
+``L_kb = L_kb'`` (kinks) and ``lambda_i = 0`` (simplex facets); its minimum over the simplex is at
+a vertex of that arrangement, i.e. the solution of ``A - 1`` of these homogeneous equations with
+``sum_i lambda_i = 1``.  We enumerate every such system for every draw at once (batched
+:func:`numpy.linalg.solve`), evaluate the objective at the feasible ones and take the minimum: an
+exact method, not an iteration.  For two veto actors this is the 1-D convex minimisation in
+``lambda`` of MODELS.md, solved by visiting its kinks.
+
+The number of systems is ``C(H, A - 1)`` with ``H = K_scale A (A - 1) / 2 + A`` hyperplanes; when
+it exceeds :data:`MAX_SYSTEMS` (four or more veto actors on several scale issues), or the red
+lines are not single-issue bounds, :func:`margin_batch` falls back to the exact solver, one
+HiGHS call per parameter set.  Strict bounds are treated as their closure (m* is a supremum).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.readiness.margin import exact_margin
+from detente.readiness.problem import (
+    And,
+    Atom,
+    BatchArrays,
+    Formula,
+    Or,
+    Problem,
+    Truth,
+    batch_arrays,
+)
+
+__all__ = ["MAX_COMBOS", "MAX_SYSTEMS", "MAX_TERMS", "fast_applicable", "margin_batch"]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+MAX_SYSTEMS = 4000
+MAX_COMBOS = 4096
+MAX_TERMS = 64
+_CHUNK_ELEMENTS = 500_000
+
+
+def _issues_of(f: Formula) -> set[int]:
+    if isinstance(f, Atom):
+        return set(f.issues)
+    if isinstance(f, And | Or):
+        s: set[int] = set()
+        for p in f.parts:
+            s |= _issues_of(p)
+        return s
+    return set()
+
+
+def _or_free(f: Formula) -> bool:
+    if isinstance(f, Or):
+        return False
+    if isinstance(f, And):
+        return all(_or_free(p) for p in f.parts)
+    return True
+
+
+def _dnf(f: Formula, isopt: BoolArray, cap: int) -> list[list[Formula]] | None:
+    """Disjunctive normal form whose literals are single-issue formulas (Or-free on scale
+    issues); None if an atom spans several issues or the form would exceed ``cap`` terms."""
+    if isinstance(f, Truth):
+        return [[]] if f.value else []
+    ks = _issues_of(f)
+    if len(ks) == 1:
+        k = next(iter(ks))
+        if isopt[k] or _or_free(f):
+            return [[f]]
+    if isinstance(f, Atom):
+        return None  # an atom on several issues (or on none): the exact solver handles it
+    if isinstance(f, Or):
+        terms: list[list[Formula]] = []
+        for part in f.parts:
+            sub = _dnf(part, isopt, cap)
+            if sub is None:
+                return None
+            terms.extend(sub)
+            if len(terms) > cap:
+                return None
+        return terms
+    assert isinstance(f, And)
+    acc: list[list[Formula]] = [[]]
+    for part in f.parts:
+        sub = _dnf(part, isopt, cap)
+        if sub is None:
+            return None
+        acc = [a + b for a in acc for b in sub]
+        if len(acc) > cap:
+            return None
+    return acc
+
+
+def _plan(problem: Problem) -> list[dict[int, list[Formula]]] | None:
+    """The red lines as a union of "boxes": per DNF term, its literals grouped by issue.
+
+    None if the fast path does not apply (an atom on several issues, too many terms, too many
+    option combinations or too many vertex systems).
+    """
+    isopt = problem.is_option
+    terms = _dnf(problem.red_line_formula(), isopt, MAX_TERMS)
+    if terms is None:
+        return None
+    plans: list[dict[int, list[Formula]]] = []
+    for term in terms:
+        groups: dict[int, list[Formula]] = {}
+        for lit in term:
+            groups.setdefault(next(iter(_issues_of(lit))), []).append(lit)
+        plans.append(groups)
+    n_combos = int(np.prod([max(1, n) for n in problem.n_options[isopt]])) if isopt.any() else 1
+    if n_combos > MAX_COMBOS:
+        return None
+    A = problem.n_actors
+    n_scale = int((~isopt).sum())
+    H = n_scale * A * (A - 1) // 2 + A
+    if A >= 1 and math.comb(H, max(A - 1, 0)) > MAX_SYSTEMS:
+        return None
+    return plans
+
+
+def fast_applicable(problem: Problem) -> bool:
+    """Whether :func:`margin_batch` can use the duality fast path for this problem."""
+    return _plan(problem) is not None
+
+
+def _theta(atom: Atom, rhs: dict[str, FloatArray], D: int) -> FloatArray:
+    if atom.path in rhs:
+        return rhs[atom.path]
+    return np.full(D, atom.theta)
+
+
+def _scale_bounds(
+    atoms: list[Formula], k: int, problem: Problem, rhs: dict[str, FloatArray], D: int
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    lo = np.full(D, problem.low[k])
+    hi = np.full(D, problem.high[k])
+    lo_open = np.zeros(D, dtype=bool)  # strict bounds: the interval is open at that end
+    hi_open = np.zeros(D, dtype=bool)
+    ok = np.ones(D, dtype=bool)
+
+    def raise_lo(th: FloatArray, strict: bool) -> None:
+        nonlocal lo, lo_open
+        lo_open = np.where(th > lo, strict, lo_open | (strict & (th == lo)))
+        lo = np.maximum(lo, th)
+
+    def lower_hi(th: FloatArray, strict: bool) -> None:
+        nonlocal hi, hi_open
+        hi_open = np.where(th < hi, strict, hi_open | (strict & (th == hi)))
+        hi = np.minimum(hi, th)
+
+    stack = list(atoms)
+    while stack:
+        f = stack.pop()
+        if isinstance(f, And):
+            stack.extend(f.parts)
+            continue
+        if isinstance(f, Truth):
+            ok &= f.value
+            continue
+        assert isinstance(f, Atom)
+        th = _theta(f, rhs, D)
+        c = f.coef[k]
+        strict = f.sense == "<"
+        if f.sense == "==":
+            raise_lo(th, False)
+            lower_hi(th, False)
+        elif c > 0:
+            lower_hi(th, strict)
+        else:
+            raise_lo(th, strict)
+    # An interval with an open end is empty when its ends meet.
+    ok &= (lo < hi) | ((lo == hi) & ~lo_open & ~hi_open)
+    return lo, hi, ok
+
+
+def _option_allowed(f: Formula, k: int, n: int, rhs: dict[str, FloatArray], D: int) -> BoolArray:
+    """(D, n): which ranks of option issue k satisfy f."""
+    ranks = np.arange(n, dtype=float)[None, :]
+    if isinstance(f, Truth):
+        return np.full((D, n), f.value)
+    if isinstance(f, Atom):
+        c = f.coef[k]
+        lhs = c * ranks
+        b = (_theta(f, rhs, D) * f.unit)[:, None]
+        tol = 1e-9 * (1.0 + np.abs(b))
+        if f.sense == "<=":
+            return np.asarray(lhs <= b + tol)
+        if f.sense == "<":
+            return np.asarray(lhs < b - tol)
+        return np.asarray(np.abs(lhs - b) <= tol)
+    parts = [_option_allowed(p, k, n, rhs, D) for p in f.parts]
+    if isinstance(f, And):
+        return np.logical_and.reduce(parts) if parts else np.ones((D, n), dtype=bool)
+    return np.logical_or.reduce(parts) if parts else np.zeros((D, n), dtype=bool)
+
+
+def _fast(problem: Problem, arrays: BatchArrays, plan: dict[int, list[Formula]]) -> FloatArray:
+    W = arrays.weights
+    D, A, _ = W.shape
+    isopt = problem.is_option
+    scale = np.flatnonzero(~isopt)
+    opt = np.flatnonzero(isopt)
+    rng = problem.range
+    feasible = np.ones(D, dtype=bool)
+
+    # Option combinations: constant utility q[d, a, c] and which are allowed.
+    sizes = [int(problem.n_options[k]) for k in opt]
+    C = math.prod(sizes)
+    # q[d, a, c] = sum over option issues of w g at c_k - r: an outer sum over the issues,
+    # built by broadcasting (D, A, n_1, 1, ...) + (D, A, 1, n_2, ...) + ... then flattened
+    # (C-order, the order of itertools.product).
+    q_full = -arrays.reservation.reshape(D, A, *([1] * len(opt)))
+    ok_full = np.ones((D, *([1] * len(opt))), dtype=bool)
+    for col, k in enumerate(opt):
+        shape = [1] * len(opt)
+        shape[col] = sizes[col]
+        tab = np.nan_to_num(arrays.table[:, :, k, : sizes[col]], nan=0.0)  # (D, A, n_k)
+        q_full = q_full + (W[:, :, k, None] * tab).reshape(D, A, *shape)
+        ok_k = np.ones((D, sizes[col]), dtype=bool)
+        for f in plan.get(int(k), []):
+            ok_k &= _option_allowed(f, int(k), sizes[col], arrays.rhs, D)
+        ok_full = ok_full & ok_k.reshape(D, *shape)
+    q = np.broadcast_to(q_full, (D, A, *sizes)).reshape(D, A, C)
+    allowed = np.broadcast_to(ok_full, (D, *sizes)).reshape(D, C)
+
+    # Scale issues: utilities of each actor at each clipped breakpoint.
+    Ks = len(scale)
+    vals = np.zeros((D, A, Ks, A))
+    for col, k in enumerate(scale):
+        lo, hi, ok = _scale_bounds(plan.get(int(k), []), int(k), problem, arrays.rhs, D)
+        feasible &= ok & (lo <= hi + 1e-12)
+        pos = arrays.position[:, :, k]  # (D, A)
+        bp = np.clip(np.where(np.isnan(pos), lo[:, None], pos), lo[:, None], hi[:, None])
+        g = 1.0 - np.abs(bp[:, None, :] - pos[:, :, None]) / rng[k]  # (D, a, b)
+        vals[:, :, col, :] = np.nan_to_num(W[:, :, k, None] * g, nan=0.0)
+
+    if A == 0:  # no reservation constraints: only whether the red lines can hold
+        return np.where(feasible & allowed.any(axis=1), np.inf, -np.inf)
+    if A == 2:
+        return np.where(feasible, _two_actors(vals, q, allowed), -np.inf)
+
+    # Hyperplanes through the origin in lambda-space: kinks and simplex facets.
+    normals = []
+    for col in range(Ks):
+        for b1, b2 in itertools.combinations(range(A), 2):
+            normals.append(vals[:, :, col, b1] - vals[:, :, col, b2])
+    for a in range(A):
+        e = np.zeros((D, A))
+        e[:, a] = 1.0
+        normals.append(e)
+    N = np.stack(normals, axis=1)  # (D, H, A)
+    choose = np.array(list(itertools.combinations(range(N.shape[1]), A - 1)), dtype=np.int64)
+    if choose.size == 0:
+        choose = np.zeros((1, 0), dtype=np.int64)
+    S = choose.shape[0]
+    M = np.empty((D, S, A, A))
+    M[:, :, : A - 1, :] = N[:, choose, :]
+    M[:, :, A - 1, :] = 1.0
+    det = np.linalg.det(M)
+    good = np.abs(det) > 1e-12
+    M[~good] = np.eye(A)
+    rhs = np.zeros((D, S, A, 1))
+    rhs[:, :, A - 1, 0] = 1.0
+    lam = np.linalg.solve(M, rhs)[..., 0]  # (D, S, A)
+    good &= np.all(lam >= -1e-9, axis=-1)
+    lam = np.clip(lam, 0.0, None)
+    lam /= np.maximum(lam.sum(axis=-1, keepdims=True), 1e-300)
+
+    hval = np.einsum("dsa,dakb->dskb", lam, vals).max(axis=-1).sum(axis=-1) if Ks else 0.0
+    phi = hval + np.zeros((D, S)) if Ks else np.zeros((D, S))
+    phi = phi[:, :, None] + np.einsum("dsa,dac->dsc", lam, q)  # (D, S, C)
+    phi = np.where(good[:, :, None], phi, np.inf)
+    m_c = phi.min(axis=1)  # (D, C)
+    m_c = np.where(allowed, m_c, -np.inf)
+    m = m_c.max(axis=1)
+    return np.where(feasible, m, -np.inf)
+
+
+def margin_batch(
+    problem: Problem,
+    params: npt.ArrayLike,
+    paths: Sequence[str],
+    *,
+    force_exact: bool = False,
+) -> FloatArray:
+    """m* for every parameter set (row of ``params``), vectorised.
+
+    Parameters
+    ----------
+    problem : Problem
+        The compiled readiness problem (its values are the defaults of every parameter).
+    params : array (D, p)
+        Parameter sets; column j gives the value of ``paths[j]`` (option values as 0-based ranks).
+    paths : sequence of str
+        Parameter paths (see :data:`detente.readiness.problem.PARAMETER_PATHS_DOC`); paths the
+        margin ignores (facts, non-veto actors) are accepted.
+    force_exact : bool
+        Use the exact solver for every row (the reference; slow).
+
+    Returns
+    -------
+    ndarray (D,)
+        m* per row, ``-inf`` where the red lines cannot hold together.
+    """
+    P = np.atleast_2d(np.asarray(params, dtype=float))
+    if P.shape[1] == 0 and len(paths) == 0:
+        P = P.reshape(P.shape[0], 0)
+    D = P.shape[0]
+    plan = None if force_exact else _plan(problem)
+    if plan is None:
+        out = np.empty(D)
+        for d in range(D):  # fallback: one HiGHS solve per parameter set
+            prob = problem.with_params(dict(zip(paths, P[d].tolist(), strict=True)))
+            out[d] = exact_margin(prob, refine=False).margin
+        return out
+    if not plan:
+        return np.full(D, -np.inf)  # the red lines are constantly false
+    A = problem.n_actors
+    n_scale = int((~problem.is_option).sum())
+    H = n_scale * A * (A - 1) // 2 + A
+    n_combos = int(np.prod(problem.n_options[problem.is_option])) if problem.is_option.any() else 1
+    per_row = max(1, math.comb(H, max(A - 1, 0))) * (max(1, n_scale) * max(1, A * A) + n_combos)
+    chunk = max(1, _CHUNK_ELEMENTS // per_row)
+    out = np.empty(D)
+    for start in range(0, D, chunk):
+        rows = P[start : start + chunk]
+        arrays = batch_arrays(problem, rows, paths)
+        best = np.full(rows.shape[0], -np.inf)
+        for groups in plan:  # the union of boxes: the best box
+            best = np.maximum(best, _fast(problem, arrays, groups))
+        out[start : start + chunk] = best
+    return out
+
+
+def _two_actors(vals: FloatArray, q: FloatArray, allowed: BoolArray) -> FloatArray:
+    """Two veto actors: lambda = (l, 1 - l); visit l = 0, 1 and every kink of every h_k."""
+    a0 = vals[:, 0]  # (D, Ks, B=2)
+    a1 = vals[:, 1]
+    slope = a0 - a1  # L_kb(l) = a1_kb + l * slope_kb
+    den = slope[:, :, 0] - slope[:, :, 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kink = (a1[:, :, 1] - a1[:, :, 0]) / den  # (D, Ks)
+    kink = np.where(np.isfinite(kink) & (kink >= 0.0) & (kink <= 1.0), kink, 0.0)
+    D = vals.shape[0]
+    ls = np.concatenate([np.zeros((D, 1)), np.ones((D, 1)), kink], axis=1)  # (D, S)
+    lines = a1[:, None, :, :] + ls[:, :, None, None] * slope[:, None, :, :]  # (D, S, Ks, 2)
+    hval = np.maximum(lines[..., 0], lines[..., 1]).sum(axis=-1)  # (D, S)
+    q1 = q[:, 1, :]
+    dq = q[:, 0, :] - q1
+    # min over the few candidate l of phi_c(l), kept as (D, C) arrays (no (D, S, C) temporary)
+    m_c = np.full(q1.shape, np.inf)
+    tmp = np.empty_like(m_c)
+    for s in range(ls.shape[1]):
+        np.multiply(ls[:, s, None], dq, out=tmp)
+        tmp += q1
+        tmp += hval[:, s, None]
+        np.minimum(m_c, tmp, out=m_c)
+    m_c[~allowed] = -np.inf
+    return np.asarray(m_c.max(axis=1))
