@@ -49,7 +49,8 @@ def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "scenarios").symlink_to(ROOT / "scenarios")
+        for name in ("scenarios", "docs", "tests"):
+            (Path(tmp) / name).symlink_to(ROOT / name)
         cwd = os.getcwd()
         os.chdir(tmp)
         try:
