@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from detente.cli._app import app
-from detente.cli._output import console, print_json
+from detente.cli._output import parse_date, print_json, write_text
 from detente.errors import InputError
 from detente.readiness import assess as assess_scenario
 from detente.readiness import assess_what_ifs
 from detente.scenario import load
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD (e.g. 2022-12-04)", path="--as-of"
-        ) from None
-
-
-def _write(text: str) -> None:
-    if console.is_terminal:
-        console.print(text, markup=False)
-    else:
-        sys.stdout.write(text + "\n")
 
 
 @app.command()
@@ -56,7 +36,7 @@ def assess(
     and what would change it."""
     if what_if is not None and all_what_ifs:
         raise InputError("give either --what-if NAME or --all-what-ifs, not both", path="--what-if")
-    date = _date(as_of)
+    date = parse_date(as_of)
     scenario = load(file)
     if all_what_ifs:
         comparison = assess_what_ifs(scenario, as_of=date)
@@ -66,13 +46,13 @@ def assess(
         blocks = [comparison.explain(), "", "== Base", comparison.base.explain()]
         for name, result in comparison.variants.items():
             blocks += ["", f"== What if {comparison.labels[name]} ({name})", result.explain()]
-        _write("\n".join(blocks))
+        write_text("\n".join(blocks))
         return
     result = assess_scenario(scenario, as_of=date, what_if=what_if)
     if as_json:
         print_json(result.to_dict())
         return
-    _write(result.explain())
+    write_text(result.explain())
 
 
 @app.command()
@@ -86,7 +66,7 @@ def levers(
 ) -> None:
     """What would it take: the smallest change of each judgment that opens a zone of agreement,
     most plausible first, and the facts that would meet the preconditions."""
-    result = assess_scenario(load(file), as_of=_date(as_of))
+    result = assess_scenario(load(file), as_of=parse_date(as_of))
     if as_json:
         print_json(
             {
@@ -114,4 +94,4 @@ def levers(
     if facts:
         lines.append("Preconditions:")
         lines += [f"  - {f.explain()}" for f in facts]
-    _write("\n".join(lines))
+    write_text("\n".join(lines))
