@@ -1,0 +1,105 @@
+"""``detente report`` and ``detente chart``: the HTML briefing and single chart exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli._app import app
+from detente.cli._output import console
+from detente.errors import InputError
+
+FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Analyse the scenario as of this date (YYYY-MM-DD)."),
+]
+Simulate = Annotated[
+    int | None,
+    typer.Option("--simulate", help="Add a Monte Carlo section with this many draws."),
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD (e.g. 2022-12-04)", path="--as-of"
+        ) from None
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    # checked before any engine runs: a refused overwrite should cost nothing
+    if path.exists() and not force:
+        raise InputError(f"{path} exists; use --force to overwrite it", path="--output")
+
+
+@app.command()
+def report(
+    file: FileArg,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The HTML file to write.", show_default=False)
+    ],
+    as_of: AsOf = None,
+    simulate: Simulate = None,
+    force: Force = False,
+) -> None:
+    """Write the briefing: one self-contained HTML file with the verdict, the actors, the
+    negotiation space, levers, what-ifs, forecasts, the strategic graph, the timeline and the
+    sources (no scripts, no network; printable)."""
+    from detente.report import report as write_report
+    from detente.scenario import load
+
+    date = _date(as_of)
+    _refuse_existing(output, force)
+    scenario = load(file)
+    path = write_report(scenario, output=output, as_of=date, simulate=simulate, overwrite=force)
+    console.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+def chart(
+    file: FileArg,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="space, shortfalls, levers, whatifs, trajectories, quadrant, graph, "
+            "montecarlo or timeline.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="A .png or .svg file to write.", show_default=False),
+    ],
+    as_of: AsOf = None,
+    simulate: Simulate = None,
+    force: Force = False,
+) -> None:
+    """Export one chart of the briefing as PNG or SVG."""
+    from detente.report import CHART_SECTIONS, chart_for, save_chart
+    from detente.report import chart as make_chart
+    from detente.scenario import load
+
+    date = _date(as_of)
+    if kind not in CHART_SECTIONS:
+        chart_for(kind, {})  # the "unknown chart, did you mean" error
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise InputError(
+            f"cannot write a chart as '{output.suffix or output.name}': use a .png or .svg "
+            "file name",
+            path="--output",
+        )
+    _refuse_existing(output, force)
+    scenario = load(file)
+    figure = make_chart(scenario, kind, as_of=date, simulate=simulate)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    save_chart(figure, output, overwrite=force)
+    console.print(f"wrote {output}", markup=False, highlight=False)
