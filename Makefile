@@ -20,10 +20,10 @@ demo: install
 	$(BIN)/detente check $(FLAGSHIP)
 	$(BIN)/detente assess $(FLAGSHIP)
 	mkdir -p out
-	-$(BIN)/detente report $(FLAGSHIP) -o out/briefing.html
+	$(BIN)/detente report $(FLAGSHIP) -o out/briefing.html --force
 
 test: install-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
@@ -31,7 +31,7 @@ lint: install-test
 	$(BIN)/mypy
 
 bench: install-test
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info

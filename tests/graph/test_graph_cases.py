@@ -225,11 +225,11 @@ def test_elmira_moves_follow_irreversibility(shared: Path) -> None:
         "UR": {1: {3, 9}, 2: {4, 9}, 5: {7, 9}, 6: {8, 9}, 3: {9}, 4: {9}, 7: {9}, 8: {9}},
         "LG": {1: {5}, 5: {1}, 2: {6}, 6: {2}, 3: {7}, 7: {3}, 4: {8}, 8: {4}},
     }
-    moves = result._solved.moves
-    for d, dm in enumerate(result.decision_makers):
+    for dm in result.decision_makers:
         for sid in range(1, 10):
             got = {
-                paper[result.states[t].pattern]
-                for t in moves[d].graph.successors(ours[patterns[sid]]).tolist()
+                paper[result.states[t - 1].pattern]
+                for t in result.moves(dm, ours[patterns[sid]] + 1)
             }
             assert got == expected[dm].get(sid, set()), (dm, sid)
+

@@ -9,7 +9,7 @@ import typer
 
 from detente.cli._app import app
 from detente.cli._output import parse_date, print_json, write_text
-from detente.errors import InputError
+from detente.errors import InputError, did_you_mean
 from detente.readiness import assess as assess_scenario
 from detente.readiness import assess_what_ifs
 from detente.scenario import load
@@ -31,13 +31,32 @@ def assess(
         typer.Option("--as-of", help="Apply the timeline entries up to this date (YYYY-MM-DD)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="text, or markdown (verdict, actors and what-ifs, for documents)."
+        ),
+    ] = "text",
 ) -> None:
     """Can talks start? The verdict in one sentence, who is short by how much, what clashes,
     and what would change it."""
     if what_if is not None and all_what_ifs:
         raise InputError("give either --what-if NAME or --all-what-ifs, not both", path="--what-if")
     date = parse_date(as_of)
+    if output_format not in ("text", "markdown"):
+        raise InputError(
+            f"unknown format '{output_format}'{did_you_mean(output_format, ('text', 'markdown'))}; "
+            "choose text or markdown (or --json)",
+            path="--format",
+        )
     scenario = load(file)
+    if output_format == "markdown":
+        from detente.report import build_briefing, markdown
+
+        sections = ("whatifs",) if all_what_ifs or what_if is None else ()
+        variant = scenario if what_if is None else scenario.variant(what_if)
+        write_text(markdown(build_briefing(variant, as_of=date, sections=sections)))
+        return
     if all_what_ifs:
         comparison = assess_what_ifs(scenario, as_of=date)
         if as_json:

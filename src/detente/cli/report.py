@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from detente.cli._app import app
-from detente.cli._output import console
+from detente.cli._output import console, parse_date
 from detente.errors import InputError
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
@@ -22,17 +21,6 @@ Simulate = Annotated[
     typer.Option("--simulate", help="Add a Monte Carlo section with this many draws."),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD (e.g. 2022-12-04)", path="--as-of"
-        ) from None
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
@@ -57,7 +45,7 @@ def report(
     from detente.report import report as write_report
     from detente.scenario import load
 
-    date = _date(as_of)
+    date = parse_date(as_of)
     _refuse_existing(output, force)
     scenario = load(file)
     path = write_report(scenario, output=output, as_of=date, simulate=simulate, overwrite=force)
@@ -88,7 +76,7 @@ def chart(
     from detente.report import chart as make_chart
     from detente.scenario import load
 
-    date = _date(as_of)
+    date = parse_date(as_of)
     if kind not in CHART_SECTIONS:
         chart_for(kind, {})  # the "unknown chart, did you mean" error
     if output.suffix.lower() not in (".png", ".svg"):

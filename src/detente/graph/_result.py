@@ -156,6 +156,12 @@ class StabilityResult:
         frame = pd.DataFrame(data, index=pd.RangeIndex(1, len(self.states) + 1, name="state"))
         return frame
 
+    def moves(self, dm: str, state: int) -> tuple[int, ...]:
+        """Ids of the states ``dm`` can reach from ``state`` in one unilateral move."""
+        d = self.decision_makers.index(dm)
+        targets = self._solved.moves[d].graph.successors(state - 1)
+        return tuple(int(t) + 1 for t in targets.tolist())
+
     def _fmt(self, s: int) -> str:
         return f"state {s + 1} ({self.states[s].pattern})"
 

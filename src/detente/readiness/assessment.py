@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from detente.errors import InputError, did_you_mean
 from detente.readiness.clashes import (
     Clash,
     red_line_clashes,
@@ -41,7 +40,7 @@ from detente.readiness.clashes import (
 )
 from detente.readiness.levers import FactLever, Lever, lever_search, precondition_levers
 from detente.readiness.margin import MarginResult, exact_margin
-from detente.readiness.problem import Problem, compile_problem, file_position
+from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.terms import Frontier, nash_solution, pareto_frontier
 
 if TYPE_CHECKING:
@@ -56,7 +55,6 @@ __all__ = [
     "Verdict",
     "WhatIfComparison",
     "ZartmanParty",
-    "apply_timeline",
     "assess",
     "assess_what_ifs",
     "levers",
@@ -158,9 +156,9 @@ class Assessment:
     preconditions: tuple[UnmetPrecondition, ...]
     zartman: tuple[ZartmanParty, ...]
     mutually_hurting_stalemate: bool
-    terms: Terms | None
     _problem: Problem = field(repr=False, compare=False)
     _scenario: Scenario = field(repr=False, compare=False)
+    _result: MarginResult = field(repr=False, compare=False)
 
     # ---- derived ---------------------------------------------------------------------------
     @property
@@ -170,6 +168,13 @@ class Assessment:
     @property
     def preconditions_met(self) -> bool:
         return not any(p.veto for p in self.preconditions)
+
+    @functools.cached_property
+    def terms(self) -> Terms | None:
+        """Terms inside the ZOPA (Nash solutions, closest deal); computed on first access."""
+        if not self.zopa or self._result.x is None:
+            return None
+        return _terms(self._problem, self._result)
 
     @functools.cached_property
     def _lever_search(self) -> tuple[tuple[Lever, ...], tuple[str, ...]]:
@@ -345,29 +350,6 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def apply_timeline(scenario: Scenario, as_of: dt.date) -> Scenario:
-    """The scenario as of a date: every timeline entry dated <= as_of applied in date order."""
-    entries = sorted((e for e in scenario.timeline if e.date <= as_of), key=lambda e: e.date)
-    for entry in entries:
-        scenario = scenario.with_changes(entry.set)
-    return scenario
-
-
-def _select_what_if(scenario: Scenario, name: str) -> Scenario:
-    if name not in scenario.what_ifs:
-        known = ", ".join(scenario.what_ifs) or "none"
-        line, column = file_position(scenario, ("what_ifs",))
-        raise InputError(
-            f"no what-if named '{name}'{did_you_mean(name, scenario.what_ifs)}; "
-            f"this scenario has: {known}",
-            path="what_ifs",
-            file=scenario.filename,
-            line=line,
-            column=column,
-        )
-    return scenario.with_changes(scenario.what_ifs[name].set)
-
-
 def _zartman(
     problem: Problem, stalemate_tol: float, hurt_tol: float
 ) -> tuple[tuple[ZartmanParty, ...], bool]:
@@ -422,9 +404,11 @@ def assess(
     from detente.scenario.expr import evaluate
 
     if as_of is not None:
-        scenario = apply_timeline(scenario, as_of)
+        from detente.timeline.asof import as_of as scenario_as_of
+
+        scenario = scenario_as_of(scenario, as_of)
     if what_if is not None:
-        scenario = _select_what_if(scenario, what_if)
+        scenario = scenario.variant(what_if)
     problem = compile_problem(scenario)
     result: MarginResult = exact_margin(problem)
 
@@ -451,22 +435,6 @@ def assess(
         clashes = zopa_blockers(problem)
 
     r = problem.reservation()
-    terms = None
-    if zopa and result.x is not None:
-        nash = nash_solution(problem, base=result)
-        nash_w = nash_solution(problem, weights=problem.capability.tolist(), base=result)
-        nash = result.x if nash is None else nash
-        nash_w = result.x if nash_w is None else nash_w
-        sols = {"nash": nash, "nash_weighted": nash_w, "closest_deal": result.x}
-        terms = Terms(
-            nash=_deal(problem, nash) or {},
-            nash_weighted=_deal(problem, nash_w) or {},
-            closest_deal=_deal(problem, result.x) or {},
-            utilities={
-                name: {a: float(u) for a, u in zip(problem.actors, problem.utility(x), strict=True)}
-                for name, x in sols.items()
-            },
-        )
     zartman, mhs = _zartman(problem, stalemate_tol, hurt_tol)
     util = (
         {a: float(u) for a, u in zip(problem.actors, result.utility, strict=True)}
@@ -488,9 +456,28 @@ def assess(
         preconditions=tuple(unmet),
         zartman=zartman,
         mutually_hurting_stalemate=mhs,
-        terms=terms,
         _problem=problem,
         _scenario=scenario,
+        _result=result,
+    )
+
+
+def _terms(problem: Problem, result: MarginResult) -> Terms:
+    """Symmetric and capability-weighted Nash bargaining solutions and the closest deal."""
+    assert result.x is not None
+    nash = nash_solution(problem, base=result)
+    nash_w = nash_solution(problem, weights=problem.capability.tolist(), base=result)
+    nash = result.x if nash is None else nash
+    nash_w = result.x if nash_w is None else nash_w
+    sols = {"nash": nash, "nash_weighted": nash_w, "closest_deal": result.x}
+    return Terms(
+        nash=_deal(problem, nash) or {},
+        nash_weighted=_deal(problem, nash_w) or {},
+        closest_deal=_deal(problem, result.x) or {},
+        utilities={
+            name: {a: float(u) for a, u in zip(problem.actors, problem.utility(x), strict=True)}
+            for name, x in sols.items()
+        },
     )
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import InputError
+from detente.scenario.loader import position_in_file
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -46,7 +47,6 @@ __all__ = [
     "batch_arrays",
     "compile_problem",
     "evaluate_formula",
-    "file_position",
     "formula_atoms",
 ]
 
@@ -649,7 +649,7 @@ def compile_problem(scenario: Scenario) -> Problem:
                     "number, joined by and/or/not)",
                     path=f"{prefix}.rule",
                     file=scenario.filename,
-                    line=file_position(scenario, ("actors", aid, "red_lines", j, "rule"))[0],
+                    line=position_in_file(scenario, ("actors", aid, "red_lines", j, "rule"))[0],
                 ) from exc
             formula = _name_atoms(_convert_formula(lin, issue_ids, prefix, [0]), prefix)
             red_lines.append(RedLineC(a, j, rl.rule, rl.label or rl.rule, formula))
@@ -673,23 +673,3 @@ def compile_problem(scenario: Scenario) -> Problem:
         cost=cost,
         red_lines=tuple(red_lines),
     )
-
-
-def file_position(scenario: Scenario, loc: tuple[str | int, ...]) -> tuple[int | None, int | None]:
-    """1-based (line, column) of a field in the scenario's file, re-read for the purpose.
-
-    The model does not keep positions; errors found after loading (a what-if name given on the
-    command line, a rule the engine cannot use) re-read the file to point at the right line.
-    """
-    from pathlib import Path
-
-    name = scenario.filename
-    if not name or not Path(name).is_file():
-        return None, None
-    try:
-        from detente.scenario.yamlio import read_yaml
-
-        _, pos = read_yaml(name).position(loc, prefer_key=True)
-    except Exception:  # a failed lookup must not hide the error being reported
-        return None, None
-    return (pos[0], pos[1]) if pos is not None else (None, None)

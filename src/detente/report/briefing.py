@@ -671,17 +671,11 @@ def _graph_tables(result: Any) -> dict[str, pd.DataFrame]:
             on_path.update(int(s) for s in path)
             for a, b, who in zip(path[:-1], path[1:], movers, strict=True):
                 edges.append((int(a), int(b), str(who)))
-    # every unilateral move from the status quo (the engine keeps them in its solved graph;
-    # when that internal shape changes, the chart simply shows the paths alone)
+    # every unilateral move from the status quo
     moves: list[tuple[int, int, str]] = []
     if sq is not None:
-        try:
-            solved = result._solved
-            for d, dm in enumerate(result.decision_makers):
-                for t in solved.moves[d].graph.successors(sq.state - 1).tolist():
-                    moves.append((int(sq.state), int(t) + 1, str(dm)))
-        except _OPTIONAL_FAILURES:
-            moves = []
+        for dm in result.decision_makers:
+            moves.extend((int(sq.state), t, str(dm)) for t in result.moves(dm, int(sq.state)))
     shown = sorted(set(eq_count) | on_path | {b for _, b, _ in moves})
     # the status quo in the centre, the other states on a circle around it
     ring = [s for s in shown if sq is None or s != sq.state]
@@ -881,14 +875,9 @@ def build_briefing(
                 path="sections",
             )
     if as_of is not None:
-        try:
-            from detente.timeline.asof import as_of as _as_of
+        from detente.timeline.asof import as_of as scenario_as_of
 
-            scenario = _as_of(scenario, as_of)
-        except ImportError:
-            from detente.readiness import apply_timeline
-
-            scenario = apply_timeline(scenario, as_of).model_copy(update={"as_of": as_of})
+        scenario = scenario_as_of(scenario, as_of)
 
     assessment = assess(scenario)
     names = {aid: a.name for aid, a in scenario.actors.items()}

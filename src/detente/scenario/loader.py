@@ -22,7 +22,7 @@ from detente.scenario.model import Scenario
 from detente.scenario.validate import check_scenario
 from detente.scenario.yamlio import Loc, Located, format_loc, read_yaml, read_yaml_text
 
-__all__ = ["MAX_ENTITIES", "load", "loads"]
+__all__ = ["MAX_ENTITIES", "load", "loads", "position_in_file"]
 
 #: Refuse files with more actors or issues than this (before validating them).
 MAX_ENTITIES = 10_000
@@ -289,3 +289,19 @@ def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagno
             diag = located.diagnostic(loc, message, prefer_key=at_key)
         diags.append(diag)
     return _dedupe(diags)
+
+
+def position_in_file(scenario: Scenario, loc: Loc) -> tuple[int | None, int | None]:
+    """1-based (line, column) of a field in the scenario's file, re-read for the purpose.
+
+    The model does not keep positions; errors found after loading (a what-if name given on the
+    command line, a rule an engine cannot use) re-read the file to point at the right line.
+    """
+    name = scenario.filename
+    if not name or not Path(name).is_file():
+        return None, None
+    try:
+        _, pos = read_yaml(name).position(loc, prefer_key=True)
+    except ScenarioError:  # the file changed since it was loaded: no position rather than none
+        return None, None
+    return (pos[0], pos[1]) if pos is not None else (None, None)

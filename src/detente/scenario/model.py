@@ -336,6 +336,30 @@ class Scenario(_Model):
         """Ids of the actors whose agreement any deal needs, in file order."""
         return tuple(a for a, actor in self.actors.items() if actor.veto)
 
+    def variant(self, name: str) -> Scenario:
+        """The named what-if variant: a copy with its ``set`` applied.
+
+        Raises
+        ------
+        detente.errors.InputError
+            No what-if of that name (with a "did you mean" hint and the file's line).
+        """
+        if name not in self.what_ifs:
+            from detente.errors import InputError, did_you_mean
+            from detente.scenario.loader import position_in_file
+
+            line, column = position_in_file(self, ("what_ifs",))
+            known = ", ".join(self.what_ifs) or "none"
+            raise InputError(
+                f"no what-if named '{name}'{did_you_mean(name, self.what_ifs)}; "
+                f"this scenario has: {known}",
+                path="what_ifs",
+                file=self.filename,
+                line=line,
+                column=column,
+            )
+        return self.with_changes(self.what_ifs[name].set)
+
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with the values at the given dotted paths replaced.
 

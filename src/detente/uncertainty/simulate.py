@@ -44,15 +44,7 @@ def _variant(scenario: Scenario, what_if: str | None, as_of: dt.date | None) -> 
 
         scenario = apply_as_of(scenario, as_of)
     if what_if is not None:
-        if what_if not in scenario.what_ifs:
-            known = ", ".join(scenario.what_ifs) or "none"
-            raise InputError(
-                f"no what-if named '{what_if}'{did_you_mean(what_if, scenario.what_ifs)}; "
-                f"this scenario has: {known}",
-                path="what_ifs",
-                file=scenario.filename,
-            )
-        scenario = scenario.with_changes(scenario.what_ifs[what_if].set)
+        scenario = scenario.variant(what_if)
     return scenario
 
 
