@@ -232,4 +232,3 @@ def test_elmira_moves_follow_irreversibility(shared: Path) -> None:
                 for t in result.moves(dm, ours[patterns[sid]] + 1)
             }
             assert got == expected[dm].get(sid, set()), (dm, sid)
-

@@ -9,10 +9,11 @@ evaluation exactly (``tol=0``), boundaries included.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.scenario.expr import (
@@ -269,3 +270,65 @@ def test_unparse_then_parse_gives_an_equal_tree(tree: Expr) -> None:
 def test_checked_trees_round_trip(tree: Expr) -> None:
     checked = check(tree, CTX)
     assert check(parse(unparse(checked)), CTX) == checked
+
+
+@settings(max_examples=300)
+@given(text=st.text(max_size=40))
+def test_random_strings_raise_only_the_parsers_own_error(text: str) -> None:
+    from detente.scenario.expr import ExprError, parse
+
+    with contextlib.suppress(ExprError):
+        parse(text)
+
+
+@settings(max_examples=200)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "b",
+                "crimea",
+                "1",
+                "2.5",
+                "(",
+                ")",
+                "+",
+                "-",
+                "*",
+                "/",
+                "<",
+                "<=",
+                "==",
+                "!=",
+                "and",
+                "or",
+                "not",
+                '"x"',
+                "true",
+                ".",
+                "[",
+                "]",
+                "lambda",
+                ",",
+                ":",
+                "**",
+                "if",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_random_token_soup_raises_only_expr_errors(text: str) -> None:
+    from detente.scenario.expr import ExprContext, ExprError, IssueInfo, compile
+
+    ctx = ExprContext(
+        issues={
+            "a": IssueInfo("a", 0, 10),
+            "b": IssueInfo("b", 0, 1),
+            "crimea": IssueInfo("crimea", 0, 2, ("russian", "deferred", "ukrainian")),
+        },
+        facts=(),
+    )
+    with contextlib.suppress(ExprError):
+        compile(text, ctx)

@@ -5,6 +5,7 @@
 >>> variant = scenario.with_changes({"actors.UKR.no_deal.cost": 0.2})  # doctest: +SKIP
 """
 
+from detente.scenario.dump import dump
 from detente.scenario.loader import load, loads
 from detente.scenario.model import (
     Actor,
@@ -36,6 +37,7 @@ __all__ = [
     "Statement",
     "TimelineEntry",
     "WhatIf",
+    "dump",
     "judgment_paths",
     "load",
     "loads",
