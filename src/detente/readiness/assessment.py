@@ -152,7 +152,6 @@ class Assessment:
     utilities: dict[str, float]
     reservation: dict[str, float]
     shortfalls: dict[str, float]
-    clashes: tuple[Clash, ...]
     preconditions: tuple[UnmetPrecondition, ...]
     zartman: tuple[ZartmanParty, ...]
     mutually_hurting_stalemate: bool
@@ -168,6 +167,17 @@ class Assessment:
     @property
     def preconditions_met(self) -> bool:
         return not any(p.veto for p in self.preconditions)
+
+    @functools.cached_property
+    def clashes(self) -> tuple[Clash, ...]:
+        """Minimal clashing sets: of red lines when they cannot hold together, else (no ZOPA) of
+        red lines and reservation constraints whose removal opens one; computed on first access.
+        """
+        if not self._result.feasible:
+            return tuple(red_line_clashes(self._problem))
+        if not self.zopa:
+            return tuple(zopa_blockers(self._problem))
+        return ()
 
     @functools.cached_property
     def terms(self) -> Terms | None:
@@ -428,12 +438,6 @@ def assess(
         ("ripe" if pre_met else "blocked") if zopa else ("premature" if pre_met else "not_ripe")
     )
 
-    clashes: list[Clash] = []
-    if not result.feasible:
-        clashes = red_line_clashes(problem)
-    elif not zopa:
-        clashes = zopa_blockers(problem)
-
     r = problem.reservation()
     zartman, mhs = _zartman(problem, stalemate_tol, hurt_tol)
     util = (
@@ -452,7 +456,6 @@ def assess(
         utilities=util,
         reservation={a: float(v) for a, v in zip(problem.actors, r, strict=True)},
         shortfalls=shortfalls(problem, result.x),
-        clashes=tuple(clashes),
         preconditions=tuple(unmet),
         zartman=zartman,
         mutually_hurting_stalemate=mhs,
