@@ -11,8 +11,9 @@ met                                        no     ``premature``
 not met                                    no     ``not_ripe``
 ========================================  =====  ============
 
-A ZOPA exists when m* >= 0 (within 1e-9).  Preconditions are expressions over facts, evaluated
-with :func:`detente.scenario.expr.evaluate`.  Zartman's components (Zartman 2000, "Ripeness: the
+A ZOPA exists when m* >= 0 (within ``ZOPA_TOL``, see :mod:`detente.readiness.margin`).
+Preconditions are expressions over facts, evaluated with
+:func:`detente.scenario.expr.evaluate`.  Zartman's components (Zartman 2000, "Ripeness: the
 hurting stalemate and beyond") per veto party: *stalemate* = u_i(e_i) - u_i(status quo), the
 expected gain from fighting on (a party is stalemated when it is at most ``stalemate_tol``),
 and *hurt* = kappa_i (hurting when at least ``hurt_tol``); a mutually hurting stalemate (MHS)
@@ -39,7 +40,7 @@ from detente.readiness.clashes import (
     zopa_blockers,
 )
 from detente.readiness.levers import FactLever, Lever, lever_search, precondition_levers
-from detente.readiness.margin import MarginResult, exact_margin
+from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
 from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.terms import Frontier, nash_solution, pareto_frontier
 
@@ -61,7 +62,6 @@ __all__ = [
 ]
 
 Verdict = Literal["ripe", "blocked", "premature", "not_ripe"]
-ZOPA_TOL = 1e-9
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,10 @@ from typing import Any, Literal
 import numpy as np
 
 from detente.readiness.fastpath import margin_batch
+from detente.readiness.margin import ZOPA_TOL
 from detente.readiness.problem import Problem
 
 __all__ = ["Clash", "Constraint", "red_line_clashes", "zopa_blockers"]
-
-ZOPA_TOL = 1e-9
 
 
 @dataclass(frozen=True)

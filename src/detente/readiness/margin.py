@@ -40,6 +40,10 @@ __all__ = ["MarginResult", "exact_margin", "feasible", "solve_model"]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 STRICT_EPS = 1e-7
+#: m* at or above minus this counts as a ZOPA: strict inequalities are tightened by
+#: ``STRICT_EPS * (1 + range)``, so a ZOPA at the boundary of a strict red line shows as a margin a
+#: little below zero; anything within this tolerance is that boundary, not a gap.
+ZOPA_TOL = 1e-6
 
 
 @dataclass
@@ -224,7 +228,7 @@ class MarginResult:
 
     @property
     def zopa(self) -> bool:
-        return self.feasible and self.margin >= -1e-9
+        return self.feasible and self.margin >= -ZOPA_TOL
 
 
 def _extract(problem: Problem, built: _Built, sol: FloatArray) -> FloatArray:

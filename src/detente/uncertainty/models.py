@@ -40,8 +40,6 @@ __all__ = [
 
 #: Verdict codes of :class:`ReadinessModel`'s ``verdict`` output, in this order.
 VERDICTS = ("ripe", "blocked", "premature", "not_ripe")
-#: m* at or above minus this counts as a ZOPA (as in :mod:`detente.readiness.assessment`).
-ZOPA_TOL = 1e-9
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -94,6 +92,7 @@ class ReadinessModel:
 
     def __call__(self, params: FloatArray, /) -> dict[str, npt.NDArray[Any]]:
         from detente.readiness.fastpath import margin_batch
+        from detente.readiness.margin import ZOPA_TOL
         from detente.scenario.expr import evaluate
 
         rows = params.shape[0]
