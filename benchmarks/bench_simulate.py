@@ -39,29 +39,39 @@ def main() -> int:
     n = 100_000
     t1 = timed(lambda: run(readiness, judgments, n, seed=1, chunk_size=8192))
     t2 = timed(lambda: run(readiness, judgments, n, seed=1, chunk_size=8192, workers=2))
-    print(f"readiness engine: {n / t1:,.0f} draws/s in process; {n / t2:,.0f} draws/s on 2 "
-          f"workers (speed-up {t1 / t2:.2f}x)")
+    print(
+        f"readiness engine: {n / t1:,.0f} draws/s in process; {n / t2:,.0f} draws/s on 2 "
+        f"workers (speed-up {t1 / t2:.2f}x)"
+    )
 
     m = 20
     params = np.array([[j.ppf(np.array([0.5]))[0] for j in judgments]] * m)
     paths = [j.name for j in judgments]
     exact = timed(
-        lambda: [exact_margin(readiness.problem.with_params(dict(zip(paths, row, strict=True))))
-                 for row in params]
+        lambda: [
+            exact_margin(readiness.problem.with_params(dict(zip(paths, row, strict=True))))
+            for row in params
+        ]
     )
-    print(f"baseline, exact solver per draw: {m / exact:,.0f} draws/s "
-          f"-> the vectorised fast path is {(n / t1) / (m / exact):,.0f}x faster")
+    print(
+        f"baseline, exact solver per draw: {m / exact:,.0f} draws/s "
+        f"-> the vectorised fast path is {(n / t1) / (m / exact):,.0f}x faster"
+    )
 
     nf = 5_000
     f1 = timed(lambda: run(forecast, judgments, nf, seed=1, chunk_size=1024))
     f2 = timed(lambda: run(forecast, judgments, nf, seed=1, chunk_size=1024, workers=2))
-    print(f"forecast engine ({len(forecast.issues)} issues, 8 rounds): {nf / f1:,.0f} draws/s in "
-          f"process; {nf / f2:,.0f} draws/s on 2 workers (speed-up {f1 / f2:.2f}x)")
+    print(
+        f"forecast engine ({len(forecast.issues)} issues, 8 rounds): {nf / f1:,.0f} draws/s in "
+        f"process; {nf / f2:,.0f} draws/s on 2 workers (speed-up {f1 / f2:.2f}x)"
+    )
 
     total = timed(lambda: simulate(scenario, n=n, seed=0))
     ok = total < 10.0
-    print(f"simulate flagship -n {n:,} (verdicts, quantiles, Sobol' and tornado): {total:.2f} s "
-          f"-> {'PASS' if ok else 'FAIL'} (target < 10 s)")
+    print(
+        f"simulate flagship -n {n:,} (verdicts, quantiles, Sobol' and tornado): {total:.2f} s "
+        f"-> {'PASS' if ok else 'FAIL'} (target < 10 s)"
+    )
     return 0 if ok else 1
 
 
