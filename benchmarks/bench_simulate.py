@@ -40,8 +40,15 @@ def main() -> int:
     t1 = timed(lambda: run(readiness, judgments, n, seed=1, chunk_size=8192))
     t2 = timed(lambda: run(readiness, judgments, n, seed=1, chunk_size=8192, workers=2))
     print(
-        f"readiness engine: {n / t1:,.0f} draws/s in process; {n / t2:,.0f} draws/s on 2 "
-        f"workers (speed-up {t1 / t2:.2f}x)"
+        f"readiness engine, {n:,} draws: {n / t1:,.0f} draws/s in process; {n / t2:,.0f} "
+        f"draws/s on 2 workers (speed-up {t1 / t2:.2f}x: starting the processes dominates)"
+    )
+    big = 1_000_000
+    b1 = timed(lambda: run(readiness, judgments, big, seed=1))
+    b2 = timed(lambda: run(readiness, judgments, big, seed=1, workers=2))
+    print(
+        f"readiness engine, {big:,} draws: {big / b1:,.0f} draws/s in process; "
+        f"{big / b2:,.0f} draws/s on 2 workers (speed-up {b1 / b2:.2f}x)"
     )
 
     m = 20
