@@ -148,7 +148,7 @@ def bench_outcome_space() -> None:
             f"Nash {1000 * t_nash:6.1f} ms"
         )
         if have_negmas:
-            line += "  " + _negmas(problem, X, points)
+            line += "\n" + _negmas(problem, points, r, t_zopa, t_front, t_nash)
         elif X.shape[0] >= 1_000_000:
             total_ref = NEGMAS_REFERENCE["frontier"]
             line += (
@@ -160,15 +160,21 @@ def bench_outcome_space() -> None:
         print(line)
 
 
-def _negmas(problem: Problem, X: np.ndarray, points: int) -> str:  # pragma: no cover
-    """Time NegMAS's Pareto frontier on the same space (only when negmas is installed)."""
+def _negmas(
+    problem: Problem, points: int, r: np.ndarray, t_zopa: float, t_front: float, t_nash: float
+) -> str:  # pragma: no cover - only where negmas is installed
+    """Time NegMAS on the same space: rational outcomes (ZOPA), Pareto frontier, Nash point."""
+    import itertools
+
     from negmas import make_issue
     from negmas.preferences import LinearAdditiveUtilityFunction
+    from negmas.preferences.ops import is_rational, nash_points
     from negmas.preferences.ops import pareto_frontier as nm_frontier
 
     issues = [make_issue(values=points, name=f"i{k}") for k in range(problem.n_issues)]
     W = problem.weights()
     ufuns = []
+    whole = []  # without reservation values: NegMAS then takes the frontier of the whole space
     for a in range(problem.n_actors):
         values = {
             f"i{k}": {
@@ -176,25 +182,36 @@ def _negmas(problem: Problem, X: np.ndarray, points: int) -> str:  # pragma: no 
             }
             for k in range(problem.n_issues)
         }
+        weights = {f"i{k}": float(W[a, k]) for k in range(problem.n_issues)}
         ufuns.append(
             LinearAdditiveUtilityFunction(
-                values=values,
-                weights={f"i{k}": float(W[a, k]) for k in range(problem.n_issues)},
-                issues=issues,
+                values=values, weights=weights, issues=issues, reserved_value=float(r[a])
             )
         )
+        whole.append(LinearAdditiveUtilityFunction(values=values, weights=weights, issues=issues))
+    outcomes = list(itertools.product(range(points), repeat=problem.n_issues))
     t = time.perf_counter()
-    nm_frontier(ufuns, issues=issues)
-    t_nm = time.perf_counter() - t
-    ours = best_of(
-        lambda: pareto_mask(
-            problem.utility(
-                _grid(problem, points, 2_000_000, efficient_axes(problem, _axes(problem, points)))
-            )
-        ),
-        repeat=1,
+    zopa = [o for o in outcomes if is_rational(ufuns, o)]
+    nm_zopa = time.perf_counter() - t
+    t = time.perf_counter()
+    nm_frontier(whole, issues=issues)  # like ours: the frontier of the whole grid
+    nm_front = time.perf_counter() - t
+    frontier, _ = nm_frontier(ufuns, issues=issues)  # its rational part, for the Nash point
+    t = time.perf_counter()
+    nash_points(ufuns, frontier, issues=issues)
+    nm_nash = time.perf_counter() - t
+    return (
+        f"      NegMAS {negmas_version()}: ZOPA {nm_zopa:.2f} s ({len(zopa):,} in it; ratio "
+        f"{nm_zopa / t_zopa:,.0f}x), frontier {nm_front:.2f} s (ratio {nm_front / t_front:,.0f}x), "
+        f"Nash point from its frontier {nm_nash * 1000:.1f} ms (ours, over the whole ZOPA: "
+        f"{t_nash * 1000:.1f} ms)"
     )
-    return f"NegMAS frontier {t_nm:.2f} s, ratio {t_nm / ours:,.0f}x"
+
+
+def negmas_version() -> str:  # pragma: no cover
+    import negmas
+
+    return str(getattr(negmas, "__version__", "?"))
 
 
 if __name__ == "__main__":
