@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rscen import all_red_lines, brute_margin, grid_error, random_scenario
 
@@ -17,6 +17,9 @@ seeds = st.integers(min_value=0, max_value=2**31 - 1)
 
 @settings(max_examples=40)
 @given(seed=seeds)
+# A strict red line (i1 < 60) against a disjunction needing i1 >= 60: HiGHS's integrality
+# tolerance once let both hold within 6e-6; the exact re-solve with fixed binaries prevents it.
+@example(seed=34597)
 def test_exact_margin_matches_grid(seed: int) -> None:
     scenario = random_scenario(seed)
     result = exact_margin(compile_problem(scenario))

@@ -66,32 +66,72 @@ class _Model:
         self.rows.append((coefs, lo, hi))
 
     def solve(self, c: FloatArray) -> tuple[bool, FloatArray | None]:
-        """Minimise c.x; return (optimal, x)."""
+        """Minimise c.x; return (optimal, x).
+
+        A MILP solution satisfies the big-M rows only up to HiGHS's integrality tolerance: a binary
+        at 1 - 1e-6 relaxes a row by M x 1e-6, enough to cross the small tightening of a strict
+        inequality.  So the binaries are rounded and fixed and the continuous part is solved
+        again as an LP, where every row holds exactly; a pattern that turns out infeasible is
+        excluded by a no-good cut and the MILP is solved again.
+        """
         if self.infeasible:
             return False, None
         n = len(self.lb)
-        constraints = []
-        if self.rows:
-            A = np.zeros((len(self.rows), n))
-            lo = np.empty(len(self.rows))
-            hi = np.empty(len(self.rows))
-            for r, (coefs, a, b) in enumerate(self.rows):
-                for j, v in coefs.items():
-                    A[r, j] += v
-                lo[r], hi[r] = a, b
-            constraints.append(LinearConstraint(A, lo, hi))
-        res = milp(
-            c,
-            constraints=constraints,
-            integrality=np.asarray(self.integer),
-            bounds=Bounds(np.asarray(self.lb), np.asarray(self.ub)),
-            # HiGHS's presolve has been seen to declare small feasible big-M models with
-            # strict-inequality offsets infeasible; these models are tiny, so it is skipped.
-            options={"presolve": False, "mip_rel_gap": 1e-9},
-        )
-        if res.status != 0 or res.x is None:
-            return False, None
-        return True, np.asarray(res.x, dtype=float)
+        A = np.zeros((len(self.rows), n))
+        lo = np.empty(len(self.rows))
+        hi = np.empty(len(self.rows))
+        for r, (coefs, a, b) in enumerate(self.rows):
+            for j, v in coefs.items():
+                A[r, j] += v
+            lo[r], hi[r] = a, b
+        integer = np.asarray(self.integer)
+        lb, ub = np.asarray(self.lb, dtype=float), np.asarray(self.ub, dtype=float)
+        ints = np.flatnonzero(integer)
+        for _ in range(_MAX_CUTS):
+            x = _highs(c, A, lo, hi, integer, lb, ub)
+            if x is None or ints.size == 0:
+                return x is not None, x
+            z = np.rint(x[ints])
+            fixed_lb, fixed_ub = lb.copy(), ub.copy()
+            fixed_lb[ints] = fixed_ub[ints] = z
+            exact = _highs(c, A, lo, hi, np.zeros(n, dtype=int), fixed_lb, fixed_ub)
+            if exact is not None:
+                return True, exact
+            # no-good cut: sum over z_j = 0 of z_j + sum over z_j = 1 of (1 - z_j) >= 1
+            cut = np.zeros(n)
+            cut[ints] = np.where(z > 0.5, -1.0, 1.0)
+            A = np.vstack([A, cut])
+            lo = np.append(lo, 1.0 - float((z > 0.5).sum()))
+            hi = np.append(hi, math.inf)
+        return False, None
+
+
+#: Bound on the patterns excluded after exact re-solves (each is one MILP solve).
+_MAX_CUTS = 64
+
+
+def _highs(
+    c: FloatArray,
+    A: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    integer: npt.NDArray[np.int_],
+    lb: FloatArray,
+    ub: FloatArray,
+) -> FloatArray | None:
+    constraints = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
+    res = milp(
+        c,
+        constraints=constraints,
+        integrality=integer,
+        bounds=Bounds(lb, ub),
+        # HiGHS's presolve has been seen to declare small feasible big-M models with
+        # strict-inequality offsets infeasible; these models are tiny, so it is skipped.
+        options={"presolve": False, "mip_rel_gap": 1e-9},
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    return np.asarray(res.x, dtype=float)
 
 
 @dataclass
