@@ -59,6 +59,8 @@ __all__ = [
     "assess",
     "assess_what_ifs",
     "levers",
+    "unmet_preconditions",
+    "verdict_for",
 ]
 
 Verdict = Literal["ripe", "blocked", "premature", "not_ripe"]
@@ -381,6 +383,26 @@ def _zartman(
     return parties, mhs
 
 
+def unmet_preconditions(scenario: Scenario) -> tuple[UnmetPrecondition, ...]:
+    """Every actor's preconditions (expressions over facts) that the facts do not meet."""
+    from detente.scenario.expr import evaluate
+
+    env = {f: fact.value for f, fact in scenario.facts.items()}
+    return tuple(
+        UnmetPrecondition(aid, actor.name, actor.veto, pre.label or pre.requires, pre.requires)
+        for aid, actor in scenario.actors.items()
+        for pre in actor.preconditions
+        if not bool(evaluate(pre.expr, env))
+    )
+
+
+def verdict_for(*, zopa: bool, preconditions_met: bool) -> Verdict:
+    """The verdict table of MODELS.md §2: preconditions of the veto actors x ZOPA."""
+    if zopa:
+        return "ripe" if preconditions_met else "blocked"
+    return "premature" if preconditions_met else "not_ripe"
+
+
 def assess(
     scenario: Scenario,
     *,
@@ -411,8 +433,6 @@ def assess(
     detente.errors.InputError
         An unknown what-if name (with a "did you mean" hint), or a red line that is not linear.
     """
-    from detente.scenario.expr import evaluate
-
     if as_of is not None:
         from detente.timeline.asof import as_of as scenario_as_of
 
@@ -422,21 +442,10 @@ def assess(
     problem = compile_problem(scenario)
     result: MarginResult = exact_margin(problem)
 
-    env = {f: fact.value for f, fact in scenario.facts.items()}
-    unmet: list[UnmetPrecondition] = []
-    for aid, actor in scenario.actors.items():
-        for pre in actor.preconditions:
-            if not bool(evaluate(pre.expr, env)):
-                unmet.append(
-                    UnmetPrecondition(
-                        aid, actor.name, actor.veto, pre.label or pre.requires, pre.requires
-                    )
-                )
+    unmet = unmet_preconditions(scenario)
     pre_met = not any(p.veto for p in unmet)
     zopa = result.zopa
-    verdict: Verdict = (
-        ("ripe" if pre_met else "blocked") if zopa else ("premature" if pre_met else "not_ripe")
-    )
+    verdict = verdict_for(zopa=zopa, preconditions_met=pre_met)
 
     r = problem.reservation()
     zartman, mhs = _zartman(problem, stalemate_tol, hurt_tol)
@@ -456,7 +465,7 @@ def assess(
         utilities=util,
         reservation={a: float(v) for a, v in zip(problem.actors, r, strict=True)},
         shortfalls=shortfalls(problem, result.x),
-        preconditions=tuple(unmet),
+        preconditions=unmet,
         zartman=zartman,
         mutually_hurting_stalemate=mhs,
         _problem=problem,

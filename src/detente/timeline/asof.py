@@ -120,23 +120,6 @@ class ReadinessSeries:
         return "\n".join(lines)
 
 
-def _point(
-    scenario: Scenario, date: dt.date, changes: dict[str, Any], notes: tuple[str, ...]
-) -> ReadinessPoint:
-    from detente.readiness import assess
-
-    result = assess(scenario)
-    margin = result.margin
-    return ReadinessPoint(
-        date=date,
-        verdict=str(getattr(result.verdict, "value", result.verdict)),
-        margin=None if margin is None else float(margin),
-        unmet_preconditions=sum(1 for p in result.preconditions if p.veto),
-        changes=changes,
-        notes=notes,
-    )
-
-
 def readiness_series(scenario: Scenario) -> ReadinessSeries:
     """Assess the scenario as of each dated change of its timeline.
 
@@ -145,12 +128,32 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
     ReadinessSeries
         One point per change date, with the changes and notes of that day.
     """
+    from detente.readiness.assessment import unmet_preconditions, verdict_for
+    from detente.readiness.margin import exact_margin
+    from detente.readiness.problem import compile_problem
+
     points = []
+    solved: tuple[Any, Any, float | None, bool] | None = None  # actors, issues, margin, zopa
     for date in change_dates(scenario):
+        state = as_of(scenario, date)
+        # Facts do not enter the margin: solve again only when a judgment changed.
+        if solved is None or (state.actors, state.issues) != solved[:2]:
+            result = exact_margin(compile_problem(state))
+            margin = float(result.margin) if result.feasible else None
+            solved = (state.actors, state.issues, margin, result.zopa)
+        unmet = sum(1 for p in unmet_preconditions(state) if p.veto)
         todays = [e for e in scenario.timeline if e.date == date]
         changes: dict[str, Any] = {}
         for e in todays:
             changes.update(e.set)
-        notes = tuple(e.note for e in todays if e.note)
-        points.append(_point(as_of(scenario, date), date, changes, notes))
+        points.append(
+            ReadinessPoint(
+                date=date,
+                verdict=verdict_for(zopa=solved[3], preconditions_met=unmet == 0),
+                margin=solved[2],
+                unmet_preconditions=unmet,
+                changes=changes,
+                notes=tuple(e.note for e in todays if e.note),
+            )
+        )
     return ReadinessSeries(scenario.id, tuple(points))
