@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from rhelpers import fearon
 
-from detente.readiness.margin import exact_margin
+from detente.readiness.margin import ZOPA_TOL, exact_margin
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 
@@ -21,7 +21,8 @@ def test_fearon_identity(p_a: float, p_b: float, c_a: float, c_b: float) -> None
     assert result.margin == pytest.approx(-gap / 2, abs=1e-7)
     assert result.x is not None
     assert result.x[0] == pytest.approx(x_star, abs=1e-7)
-    assert result.zopa == (gap <= 1e-9) or abs(gap) < 1e-7
+    # a ZOPA exists iff m* = -G/2 >= -ZOPA_TOL (away from that boundary, where rounding decides)
+    assert result.zopa == (gap / 2 <= ZOPA_TOL) or abs(gap / 2 - ZOPA_TOL) < 1e-9
 
 
 def test_mutual_optimism_closes_costs_open() -> None:
