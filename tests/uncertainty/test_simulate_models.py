@@ -30,11 +30,7 @@ def test_judgments_are_encoded_with_valid_ranges() -> None:
     assert by_name["issues.crimea.status_quo"].valid == (0.0, 2.0)
     assert by_name["issues.crimea.status_quo"].spec.params == (0.0, 1.0)  # ranks
     assert by_name["facts.sanctions_tightened"].valid == (0.0, 1.0)
-    assert (
-        by_name["actors.UKR.no_deal.cost"].valid == (0.0, 1.0)
-        if "actors.UKR.no_deal.cost" in by_name
-        else True
-    )
+    assert by_name["actors.RUS.no_deal.cost"].valid == (0.0, 1.0)
     assert by_name["actors.UKR.no_deal.outcome.territory"].valid == (0.0, 100.0)
 
 

@@ -306,6 +306,26 @@ def forecast_issue(
     )
 
 
+def issue_inputs(
+    scenario: Scenario, issue: str
+) -> tuple[tuple[str, ...], FloatArray, FloatArray, FloatArray] | str:
+    """The actors with a position on ``issue`` (every role) and their positions (ranks for an
+    option issue), capabilities and saliences; or, as a string, why it cannot be forecast."""
+    spec = scenario.issues[issue]
+    held = [(aid, a) for aid, a in scenario.actors.items() if issue in a.positions]
+    if not held:
+        return "no actor has a position on it"
+    salience = np.array([float(a.salience.get(issue, 0.5)) for _, a in held])
+    if not (salience > 0).any():
+        return "every actor with a position gives it salience 0"
+    return (
+        tuple(aid for aid, _ in held),
+        np.array([spec.to_number(a.positions[issue]) for _, a in held]),
+        np.array([float(a.capability) for _, a in held]),
+        salience,
+    )
+
+
 def forecast(
     scenario: Scenario,
     *,
@@ -347,23 +367,20 @@ def forecast(
     skipped: dict[str, str] = {}
     for key in keys:
         spec = scenario.issues[key]
-        held = [(aid, a) for aid, a in scenario.actors.items() if key in a.positions]
-        if not held:
-            skipped[key] = "no actor has a position on it"
+        inputs = issue_inputs(scenario, key)
+        if isinstance(inputs, str):
+            skipped[key] = inputs
             continue
-        sal = [float(a.salience.get(key, 0.5)) for _, a in held]
-        if not any(v > 0 for v in sal):
-            skipped[key] = "every actor with a position gives it salience 0"
-            continue
+        actors, positions, capability, salience = inputs
         out.append(
             forecast_issue(
                 issue=key,
                 label=spec.label,
                 unit=spec.unit,
-                actors=[aid for aid, _ in held],
-                positions=[spec.to_number(a.positions[key]) for _, a in held],
-                capability=[float(a.capability) for _, a in held],
-                salience=sal,
+                actors=list(actors),
+                positions=positions.tolist(),
+                capability=capability.tolist(),
+                salience=salience.tolist(),
                 low=spec.low,
                 high=spec.high,
                 options=tuple(spec.options) if spec.options is not None else None,

@@ -188,13 +188,15 @@ def forecast_model(
     rounds: int = 8,
 ) -> ForecastModel:
     """Build the forecast model of ``scenario`` for draws of ``judgments``."""
+    from detente.forecast.engine import issue_inputs
+
     index = {j.name: c for c, j in enumerate(judgments)}
     issues = []
     for k, issue in scenario.issues.items():
-        ids = [a for a, actor in scenario.actors.items() if k in actor.positions]
-        if len(ids) < 1:
-            continue
-        actors = [scenario.actors[a] for a in ids]
+        inputs = issue_inputs(scenario, k)
+        if isinstance(inputs, str):
+            continue  # the forecast engine skips it for the same reason
+        ids, positions, capability, salience = inputs
         columns: list[tuple[int, str, int]] = []
         for i, a in enumerate(ids):
             for what, path in (
@@ -210,9 +212,9 @@ def forecast_model(
                 low=issue.low,
                 high=issue.high,
                 n_options=issue.n_options,
-                positions=np.array([issue.to_number(x.positions[k]) for x in actors]),
-                capability=np.array([x.capability for x in actors]),
-                salience=np.array([x.salience[k] for x in actors]),
+                positions=positions,
+                capability=capability,
+                salience=salience,
                 columns=tuple(columns),
             )
         )

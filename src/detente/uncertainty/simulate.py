@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Literal
 from detente.errors import InputError, did_you_mean
 from detente.uncertainty.models import (
     VERDICTS,
+    ForecastModel,
+    ReadinessModel,
     forecast_model,
     readiness_model,
     uncertain_judgments,
@@ -141,6 +143,8 @@ def simulate(
             notes.append("fixed by the what-if (not drawn): " + ", ".join(overridden))
     if as_of is not None:
         notes.append(f"as of {as_of.isoformat()}")
+    model: ReadinessModel | ForecastModel
+    categorical: dict[str, tuple[str, ...] | None] = {}
     if engine == "readiness":
         model = readiness_model(scenario, judgments)
         from detente.readiness.fastpath import fast_applicable
@@ -148,11 +152,10 @@ def simulate(
         if not fast_applicable(model.problem):
             notes.append("the exact solver ran on every draw (red lines outside the fast path)")
         outputs = ["margin"]
-        categorical: dict[str, tuple[str, ...] | None] = {"verdict": VERDICTS}
+        categorical = {"verdict": VERDICTS}
     else:
-        model = forecast_model(scenario, judgments)  # type: ignore[assignment]
-        outputs = [f"eum.{issue.issue}" for issue in model.issues]  # type: ignore[attr-defined]
-        categorical = {}
+        model = forecast_model(scenario, judgments)
+        outputs = [f"eum.{issue.issue}" for issue in model.issues]
     results = run(
         model,
         judgments,

@@ -103,36 +103,23 @@ def normalise(raw: pd.DataFrame) -> Normalised:
     return Normalised(frame=frame, bad=bad, skip=none, unknown_countries=none)
 
 
-GDELT1_HISTORICAL = FormatSpec(
-    name="gdelt1",
-    label="GDELT 1.0 events (historical, 57 columns)",
-    delimiter="\t",
-    quoted=False,
-    columns=GDELT1_HISTORICAL_COLUMNS,
-    header=False,
-    usecols=_USE,
-    normalise=normalise,
-    numeric=_NUMERIC,
+def _spec(name: str, label: str, columns: tuple[str, ...]) -> FormatSpec:
+    # The three GDELT event layouts differ only in their columns; the fields read are the same.
+    return FormatSpec(
+        name=name,
+        label=label,
+        delimiter="\t",
+        quoted=False,
+        columns=columns,
+        header=False,
+        usecols=_USE,
+        normalise=normalise,
+        numeric=_NUMERIC,
+    )
+
+
+GDELT1_HISTORICAL = _spec(
+    "gdelt1", "GDELT 1.0 events (historical, 57 columns)", GDELT1_HISTORICAL_COLUMNS
 )
-GDELT1 = FormatSpec(
-    name="gdelt1",
-    label="GDELT 1.0 events (58 columns)",
-    delimiter="\t",
-    quoted=False,
-    columns=GDELT1_COLUMNS,
-    header=False,
-    usecols=_USE,
-    normalise=normalise,
-    numeric=_NUMERIC,
-)
-GDELT2 = FormatSpec(
-    name="gdelt2",
-    label="GDELT 2.0 events (61 columns)",
-    delimiter="\t",
-    quoted=False,
-    columns=GDELT2_COLUMNS,
-    header=False,
-    usecols=_USE,
-    normalise=normalise,
-    numeric=_NUMERIC,
-)
+GDELT1 = _spec("gdelt1", "GDELT 1.0 events (58 columns)", GDELT1_COLUMNS)
+GDELT2 = _spec("gdelt2", "GDELT 2.0 events (61 columns)", GDELT2_COLUMNS)
