@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detente.forecast import (
+from detente.bargaining import (
     expected_utility,
     nash_bargaining,
     weighted_mean,

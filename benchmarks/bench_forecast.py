@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from detente.forecast import expected_utility, expected_utility_batch
+from detente.bargaining import expected_utility, expected_utility_batch
 
 T = TypeVar("T")
 

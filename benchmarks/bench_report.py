@@ -36,9 +36,9 @@ def main(argv: list[str]) -> int:
     import altair as alt
     import pandas as pd
 
-    from detente.report import SECTIONS, build_briefing, render_html, report
-    from detente.report.charts import to_svg
-    from detente.report.render import render_svgs
+    from detente.briefing import SECTIONS, build_briefing, render_html, report
+    from detente.briefing.charts import to_svg
+    from detente.briefing.render import render_svgs
     from detente.scenario import load
 
     path = Path(argv[0]) if argv else FLAGSHIP

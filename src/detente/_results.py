@@ -10,10 +10,9 @@ import dataclasses
 import datetime as dt
 import enum
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
-
-import numpy as np
 
 __all__ = ["Result", "jsonable"]
 
@@ -43,15 +42,22 @@ def jsonable(value: Any) -> Any:
         return jsonable(value.value)
     if isinstance(value, bool | str) or value is None:
         return value
-    if isinstance(value, int | np.integer):
+    if isinstance(value, int):
         return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return f if math.isfinite(f) else None
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    # NumPy values can only exist if NumPy was imported: checking sys.modules keeps this module
+    # (and every command's start) free of the NumPy import.
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return jsonable(float(value))
+        if isinstance(value, np.ndarray):
+            return [jsonable(v) for v in value.tolist()]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Mapping):

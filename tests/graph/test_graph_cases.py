@@ -171,7 +171,7 @@ def test_elmira_coalition_and_status_quo(shared: Path) -> None:
 
 
 def test_design_example_parses_and_matches_elmira(shared: Path) -> None:
-    """The YAML example of GRAPH_MODEL.md (infeasible rule + pattern, exactly_one, merge)."""
+    """The YAML example of docs/strategy.md (infeasible rule + pattern, exactly_one, merge)."""
     text = (shared / "design" / "GRAPH_MODEL.md").read_text()
     block = text.split("```yaml", 1)[1].split("```", 1)[0]
     data = YAML(typ="safe").load(block)["strategy"]

@@ -10,8 +10,8 @@ import pytest
 
 from detente.errors import InputError, ProblemTooLarge, ScenarioError
 from detente.graph import stability
-from detente.graph._logic import LogicError, parse
 from detente.scenario.strategy import Strategy, validate_strategy
+from detente.scenario.strategy._logic import LogicError, parse
 
 BASE: dict[str, Any] = {
     "decision_makers": {

@@ -127,14 +127,14 @@ def test_what_ifs_side_by_side() -> None:
 
 def test_unknown_what_if_has_a_hint() -> None:
     with pytest.raises(InputError, match="did you mean 'both-hurt'"):
-        assess(loads(BASE), what_if="both-hurts")
+        assess(loads(BASE).variant("both-hurts"))
 
 
 def test_as_of_applies_the_timeline_in_order() -> None:
     s = loads(BASE)
-    assert assess(s, as_of=dt.date(2022, 12, 5)).verdict == "not_ripe"
-    assert assess(s, as_of=dt.date(2022, 12, 10)).verdict == "premature"
-    assert assess(s, as_of=dt.date(2023, 2, 1)).verdict == "ripe"
+    assert assess(s.at(dt.date(2022, 12, 5))).verdict == "not_ripe"
+    assert assess(s.at(dt.date(2022, 12, 10))).verdict == "premature"
+    assert assess(s.at(dt.date(2023, 2, 1))).verdict == "ripe"
 
 
 def test_levers_and_fact_levers() -> None:

@@ -1,4 +1,4 @@
-"""Fearon's bargaining model as a special case of the margin (MODELS.md §2 "Sanity check")."""
+"""Fearon's bargaining model as a special case of the margin (docs/models.md §2 "Sanity check")."""
 
 from __future__ import annotations
 

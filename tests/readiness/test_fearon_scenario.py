@@ -24,7 +24,7 @@ def test_mutual_optimism_closes_the_range() -> None:
 
 @pytest.mark.parametrize("what_if", ["costly-war", "shared-estimate"])
 def test_costs_or_shared_estimates_open_it(what_if: str) -> None:
-    result = assess(load(PATH), what_if=what_if)
+    result = assess(load(PATH).variant(what_if))
     assert result.margin == pytest.approx(0.05, abs=1e-7)
     assert result.verdict == "ripe"
     assert result.closest_deal is not None

@@ -1,4 +1,4 @@
-"""A small valid scenario (the example of SCENARIO_FORMAT.md, completed with a second party)."""
+"""A small valid scenario (the example of docs/format.md, completed with a second party)."""
 
 MINIMAL = """\
 detente: 1

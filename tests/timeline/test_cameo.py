@@ -36,7 +36,7 @@ def test_code_sets_are_those_of_models_section_5() -> None:
 
 
 def test_models_examples_have_their_goldstein_values() -> None:
-    # MODELS.md section 5: 036 +4, 046 +7, 0871 +9, 125 -5, 164 -7.
+    # docs/models.md section 5: 036 +4, 046 +7, 0871 +9, 125 -5, 164 -7.
     assert goldstein("036") == 4.0
     assert goldstein("046") == 7.0
     assert goldstein("0871") == 9.0

@@ -42,7 +42,7 @@ def test_same_seed_same_results_and_other_seed_differs() -> None:
 
 
 def test_what_if_fixes_the_judgments_it_sets() -> None:
-    summary = simulate(BASE, n=500, seed=1, what_if="pressure", sensitivity=False)
+    summary = simulate(BASE.variant("pressure"), n=500, seed=1, sensitivity=False)
     assert "actors.UKR.no_deal.outcome.territory" not in summary.judgments
     assert any("fixed by the what-if" in note for note in summary.notes)
 
@@ -65,7 +65,7 @@ def test_errors() -> None:
     with pytest.raises(InputError, match="did you mean 'forecast'"):
         simulate(BASE, n=10, engine="forcast")
     with pytest.raises(InputError, match="did you mean 'pressure'"):
-        simulate(BASE, n=10, what_if="presure")
+        simulate(BASE.variant("presure"), n=10)
     bare = loads(MINIMAL.split("uncertainty:")[0] + "what_ifs: {}\n")
     with pytest.raises(InputError, match="no uncertain judgment"):
         simulate(bare, n=10)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.forecast import forecast
+from detente.bargaining import forecast
 from detente.readiness import assess
 from detente.readiness.margin import exact_margin
 from detente.readiness.problem import compile_problem

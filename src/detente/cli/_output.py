@@ -5,14 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from detente._results import jsonable
 from detente.errors import InputError
 
-__all__ = ["console", "err_console", "parse_date", "print_json", "write_text"]
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+
+__all__ = [
+    "console",
+    "err_console",
+    "load_scenario",
+    "parse_date",
+    "print_json",
+    "write_text",
+]
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
@@ -42,3 +53,16 @@ def write_text(text: str) -> None:
         console.print(text, markup=False)
     else:
         sys.stdout.write(text + "\n")
+
+
+def load_scenario(file: Path, *, as_of: str | None = None, what_if: str | None = None) -> Scenario:
+    """Load a scenario file, move it to ``--as-of`` and apply ``--what-if`` (in that order)."""
+    from detente.scenario import load
+
+    scenario = load(file)
+    date = parse_date(as_of)
+    if date is not None:
+        scenario = scenario.at(date)
+    if what_if is not None:
+        scenario = scenario.variant(what_if)
+    return scenario

@@ -8,11 +8,8 @@ from typing import Annotated
 import typer
 
 from detente.cli._app import app
-from detente.cli._output import parse_date, print_json, write_text
+from detente.cli._output import load_scenario, parse_date, print_json, write_text
 from detente.errors import InputError, did_you_mean
-from detente.readiness import assess as assess_scenario
-from detente.readiness import assess_what_ifs
-from detente.scenario import load
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
 
@@ -42,23 +39,25 @@ def assess(
     and what would change it."""
     if what_if is not None and all_what_ifs:
         raise InputError("give either --what-if NAME or --all-what-ifs, not both", path="--what-if")
-    date = parse_date(as_of)
+    parse_date(as_of)
     if output_format not in ("text", "markdown"):
         raise InputError(
             f"unknown format '{output_format}'{did_you_mean(output_format, ('text', 'markdown'))}; "
             "choose text or markdown (or --json)",
             path="--format",
         )
-    scenario = load(file)
+    scenario = load_scenario(file, as_of=as_of, what_if=what_if)
     if output_format == "markdown":
-        from detente.report import build_briefing, markdown
+        from detente.briefing import build_briefing, markdown
 
         sections = ("whatifs",) if all_what_ifs or what_if is None else ()
-        variant = scenario if what_if is None else scenario.variant(what_if)
-        write_text(markdown(build_briefing(variant, as_of=date, sections=sections)))
+        write_text(markdown(build_briefing(scenario, sections=sections)))
         return
+    from detente.readiness import assess as assess_scenario
+    from detente.readiness import assess_what_ifs
+
     if all_what_ifs:
-        comparison = assess_what_ifs(scenario, as_of=date)
+        comparison = assess_what_ifs(scenario)
         if as_json:
             print_json(comparison.to_dict())
             return
@@ -67,7 +66,7 @@ def assess(
             blocks += ["", f"== What if {comparison.labels[name]} ({name})", result.explain()]
         write_text("\n".join(blocks))
         return
-    result = assess_scenario(scenario, as_of=date, what_if=what_if)
+    result = assess_scenario(scenario)
     if as_json:
         print_json(result.to_dict())
         return
@@ -85,7 +84,9 @@ def levers(
 ) -> None:
     """What would it take: the smallest change of each judgment that opens a zone of agreement,
     most plausible first, and the facts that would meet the preconditions."""
-    result = assess_scenario(load(file), as_of=parse_date(as_of))
+    from detente.readiness import assess as assess_scenario
+
+    result = assess_scenario(load_scenario(file, as_of=as_of))
     if as_json:
         print_json(
             {

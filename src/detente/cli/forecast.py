@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from detente.cli._app import app
-from detente.cli._output import console, print_json
+from detente.cli._output import console, load_scenario, print_json
 from detente.errors import InputError
-from detente.forecast.engine import METHOD_LABELS, METHODS, ForecastResult, IssueForecast
-from detente.forecast.eum import DEFAULT_ROUNDS
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from detente.bargaining import ForecastResult, IssueForecast
+
+# The engine's METHODS and DEFAULT_ROUNDS, repeated so that `--help` imports no engine
+# (tests/cli/test_imports.py keeps them equal).
+METHODS = ("mean", "median", "nash", "eum")
+DEFAULT_ROUNDS = 8
 
 
 @app.command()
@@ -60,6 +67,9 @@ def forecast(
 ) -> None:
     """Forecast the bargained outcome: weighted mean, weighted median, Nash bargaining and
     Bueno de Mesquita's expected-utility model (per round median and mean)."""
+    from detente.bargaining import forecast as run
+    from detente.bargaining import forecast_table
+
     methods = tuple(method) if method else METHODS
     if (file is None) == (table is None):
         raise InputError("give either a scenario FILE or --table CSV (one of them)")
@@ -67,8 +77,6 @@ def forecast(
         raise InputError(f"--salience-scale must be auto, unit or percent (got {salience_scale!r})")
     result: ForecastResult
     if table is not None:
-        from detente.forecast.table import forecast_table
-
         result = forecast_table(
             table,
             issue=issue,
@@ -81,11 +89,8 @@ def forecast(
         )
     else:
         assert file is not None
-        from detente.forecast.engine import forecast as run
-        from detente.scenario import load
-
         result = run(
-            load(file),
+            load_scenario(file),
             issue=issue,
             methods=methods,
             variant=variant,
@@ -110,6 +115,10 @@ def _print(result: ForecastResult) -> None:
 
 
 def _methods_table(f: IssueForecast) -> Table:
+    from rich.table import Table
+
+    from detente.bargaining.engine import METHOD_LABELS
+
     scale = " < ".join(f.options) if f.options is not None else f"scale {f.low:g} .. {f.high:g}"
     t = Table(title=f"{f.label} ({scale}; {len(f.actors)} actors)", title_justify="left")
     t.add_column("method")
@@ -123,6 +132,8 @@ def _methods_table(f: IssueForecast) -> Table:
 
 
 def _rounds_table(f: IssueForecast) -> Table:
+    from rich.table import Table
+
     assert f.eum is not None
     e = f.eum
     t = Table(title="expected-utility model by round", title_justify="left")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from detente.cli._app import app
-from detente.cli._output import console, parse_date
+from detente.cli._output import console, load_scenario, parse_date
 from detente.errors import InputError
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
@@ -42,13 +42,12 @@ def report(
     """Write the briefing: one self-contained HTML file with the verdict, the actors, the
     negotiation space, levers, what-ifs, forecasts, the strategic graph, the timeline and the
     sources (no scripts, no network; printable)."""
-    from detente.report import report as write_report
-    from detente.scenario import load
+    from detente.briefing import report as write_report
 
-    date = parse_date(as_of)
+    parse_date(as_of)  # a bad date is refused before anything is read
     _refuse_existing(output, force)
-    scenario = load(file)
-    path = write_report(scenario, output=output, as_of=date, simulate=simulate, overwrite=force)
+    scenario = load_scenario(file, as_of=as_of)
+    path = write_report(scenario, output=output, simulate=simulate, overwrite=force)
     console.print(f"wrote {path}", markup=False, highlight=False)
 
 
@@ -72,11 +71,10 @@ def chart(
     force: Force = False,
 ) -> None:
     """Export one chart of the briefing as PNG or SVG."""
-    from detente.report import CHART_SECTIONS, chart_for, save_chart
-    from detente.report import chart as make_chart
-    from detente.scenario import load
+    from detente.briefing import CHART_SECTIONS, chart_for, save_chart
+    from detente.briefing import chart as make_chart
 
-    date = parse_date(as_of)
+    parse_date(as_of)
     if kind not in CHART_SECTIONS:
         chart_for(kind, {})  # the "unknown chart, did you mean" error
     if output.suffix.lower() not in (".png", ".svg"):
@@ -86,8 +84,8 @@ def chart(
             path="--output",
         )
     _refuse_existing(output, force)
-    scenario = load(file)
-    figure = make_chart(scenario, kind, as_of=date, simulate=simulate)
+    scenario = load_scenario(file, as_of=as_of)
+    figure = make_chart(scenario, kind, simulate=simulate)
     output.parent.mkdir(parents=True, exist_ok=True)
     save_chart(figure, output, overwrite=force)
     console.print(f"wrote {output}", markup=False, highlight=False)

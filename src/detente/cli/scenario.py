@@ -12,9 +12,6 @@ import typer
 from detente.cli._app import app
 from detente.cli._output import console, print_json
 from detente.errors import DetenteError, Diagnostic, InputError
-from detente.scenario import load
-from detente.scenario.describe import describe_scenario, summary_line
-from detente.scenario.schema import json_schema
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
 
@@ -24,6 +21,9 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to validate.")],
 ) -> None:
     """Validate scenario files: one summary line per file, then every error with its line."""
+    from detente.scenario import load
+    from detente.scenario.describe import summary_line
+
     failed: list[DetenteError] = []
     for path in files:
         try:
@@ -56,6 +56,9 @@ def show(
 ) -> None:
     """The scenario as the article reads: per actor its role, considerations, positions and
     salience, red lines, preconditions and no-deal expectation, each with its source."""
+    from detente.scenario import load
+    from detente.scenario.describe import describe_scenario
+
     scenario = load(file)
     if as_json:
         print_json(scenario.model_dump(mode="json", exclude_none=True))
@@ -75,6 +78,8 @@ def schema(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """The JSON Schema of the scenario format, for editors to validate and complete files."""
+    from detente.scenario.schema import json_schema
+
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)

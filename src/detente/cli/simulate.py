@@ -8,13 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from detente.cli._app import app
-from detente.cli._output import err_console, parse_date, print_json, write_text
+from detente.cli._output import err_console, load_scenario, print_json, write_text
 from detente.errors import InputError
-from detente.scenario import load
-from detente.uncertainty.simulate import simulate as run_simulation
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
 
@@ -25,6 +22,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled or not err_console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(
         TextColumn("drawing"),
         BarColumn(),
@@ -79,7 +78,9 @@ def simulate(
         raise InputError(
             "give either --workers K or --scheduler ADDRESS, not both", path="--workers"
         )
-    scenario = load(file)
+    from detente.uncertainty.simulate import simulate as run_simulation
+
+    scenario = load_scenario(file, as_of=as_of)
     names: list[str | None] = [what_if]
     if all_what_ifs:
         names = [None, *scenario.what_ifs]
@@ -88,12 +89,10 @@ def simulate(
     for name in names:
         with _progress(not as_json) as progress:
             summary = run_simulation(
-                scenario,
+                scenario if name is None else scenario.variant(name),
                 n=n,
                 seed=seed,
                 engine=engine,
-                what_if=name,
-                as_of=parse_date(as_of),
                 method="lhs" if lhs else "plain",
                 sensitivity=not no_sensitivity,
                 workers=workers,

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from detente.cli._app import app
-from detente.cli._output import console, print_json
+from detente.cli._output import console, load_scenario, print_json
 from detente.errors import InputError
 
 __all__ = ["stability_command"]
@@ -21,7 +20,7 @@ _LABEL = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ", "sim": "SIM"
 @app.command("stability")
 def stability_command(
     file: Annotated[Path, typer.Argument(help="Scenario file with a strategy section.")],
-    json: Annotated[bool, typer.Option("--json", help="Print JSON (GRAPH_MODEL.md).")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON (docs/strategy.md).")] = False,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -40,12 +39,11 @@ def stability_command(
 ) -> None:
     """Stability of every state (Nash, GMR, SMR, SEQ, SIM), equilibria, coalitions, status quo."""
     from detente.graph import CONCEPTS, stability
-    from detente.scenario import load
 
-    scenario = load(file)
+    scenario = load_scenario(file)
     if getattr(scenario, "strategy", None) is None:
         raise InputError(
-            "the scenario has no strategy section (see GRAPH_MODEL.md)",
+            "the scenario has no strategy section (see docs/strategy.md)",
             path="strategy",
             file=str(file),
         )
@@ -62,6 +60,8 @@ def stability_command(
     if json:
         print_json(result.to_dict())
         return
+
+    from rich.table import Table
 
     dms = result.decision_makers
     table = Table(title=f"States and stability ({', '.join(dms)} in that order; * = equilibrium)")

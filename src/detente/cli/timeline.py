@@ -6,24 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.table import Table
 
 from detente.cli._app import app
-from detente.cli._output import console, err_console, print_json, write_text
+from detente.cli._output import console, err_console, load_scenario, print_json, write_text
 from detente.errors import InputError
-from detente.scenario import load
-from detente.timeline.asof import readiness_series
-from detente.timeline.events import FORMATS, ReadReport, read_events
-from detente.timeline.signals import (
-    SignalsReport,
-    StanceSignals,
-    stance_signals,
-    statement_events,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from detente.timeline.events import ReadReport
+    from detente.timeline.signals import StanceSignals
+
+#: Event file formats (checked by the reader; listed here so that --help imports no reader).
+FORMATS = ("auto", "gdelt1", "gdelt2", "icews", "acled")
 
 
 def _actor_list(text: str | None) -> list[str] | None:
@@ -36,6 +35,8 @@ def _actor_list(text: str | None) -> list[str] | None:
 
 
 def _day(text: str | None, option: str) -> pd.Timestamp | None:
+    import pandas as pd
+
     if text is None:
         return None
     try:
@@ -45,6 +46,8 @@ def _day(text: str | None, option: str) -> pd.Timestamp | None:
 
 
 def _table(origin: str, signals: StanceSignals, *, pairs: bool) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"{origin}: latest {signals.window} window", title_justify="left")
     for name in ("actor", "target", "to date", "events", "coop", "reject", "NRI", "Goldstein"):
         if name == "target" and not pairs:
@@ -78,7 +81,11 @@ def timeline(
     timeline, with what changed that day."""
     if as_json and as_csv:
         raise InputError("give either --json or --csv, not both", path="--json")
-    series = readiness_series(load(file))
+    from rich.table import Table
+
+    from detente.timeline import readiness_series
+
+    series = readiness_series(load_scenario(file))
     if as_json:
         print_json(series.to_dict())
         return
@@ -149,6 +156,9 @@ def signals(
 ) -> None:
     """Negotiation-readiness index and mean Goldstein score per actor and pair, over rolling
     windows, from the scenario's statements, from event-data files, or both."""
+    from detente.timeline.events import read_events
+    from detente.timeline.signals import SignalsReport, stance_signals, statement_events
+
     if file is None and not events:
         raise InputError("give a scenario FILE, one or more --events files, or both")
     if as_json and as_csv:
@@ -158,9 +168,7 @@ def signals(
     reads: tuple[ReadReport, ...] = ()
     first, last = _day(start, "from"), _day(end, "to")
     if file is not None:
-        from detente.scenario import load
-
-        scenario = load(file)
+        scenario = load_scenario(file)
         table = statement_events(scenario.statements, source_file=str(file))
         if first is not None:
             table = table.loc[table["date"] >= first]

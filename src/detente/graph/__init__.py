@@ -1,7 +1,7 @@
 """The strategic engine: the Graph Model for Conflict Resolution (GMCR).
 
 ``stability(scenario_or_strategy)`` turns the ``strategy:`` section (option form, see
-``GRAPH_MODEL.md``) into feasible states and unilateral moves, and computes Nash, GMR, SMR, SEQ
+docs/strategy.md) into feasible states and unilateral moves, and computes Nash, GMR, SMR, SEQ
 and SIM stability for every decision maker, the equilibria, coalitional improvements and the
 evolution from the status quo (Fang, Hipel & Kilgour 1993; Xu, Hipel, Kilgour & Fang 2018).
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.graph._compile import Conflict
+from detente.scenario.strategy import Conflict
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.errors import Diagnostic, InputError, ScenarioError
-from detente.graph._compile import analyse
 from detente.graph._moves import find_path, segment_max
 from detente.graph._solve import (
     CONCEPTS,
@@ -21,6 +20,7 @@ from detente.graph._solve import (
     solve,
     status_quo_graph,
 )
+from detente.scenario.strategy import analyse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +128,7 @@ class StabilityResult:
     _solved: Solved = field(repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data in the shape of ``GRAPH_MODEL.md`` (state ids are 1-based)."""
+        """JSON-ready data in the shape of docs/strategy.md (state ids are 1-based)."""
         return {
             "options": list(self.options),
             "states": [s.to_dict() for s in self.states],
@@ -389,7 +389,7 @@ def stability(
         strategy = getattr(scenario_or_strategy, "strategy", None)
         if strategy is None:
             raise InputError(
-                "the scenario has no strategy section (see GRAPH_MODEL.md)", path="strategy"
+                "the scenario has no strategy section (see docs/strategy.md)", path="strategy"
             )
     assert strategy is not None
     bad = [c for c in concepts if c not in CONCEPTS]

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.graph._compile import Conflict
 from detente.graph._moves import (
     INF,
     Graph,
@@ -37,6 +36,7 @@ from detente.graph._moves import (
     reach_sets,
     segment_max,
 )
+from detente.scenario.strategy import Conflict
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]

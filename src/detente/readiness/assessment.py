@@ -1,4 +1,4 @@
-"""Can talks start? The verdict, its reasons and what would change it (MODELS.md §2).
+"""Can talks start? The verdict, its reasons and what would change it (docs/models.md §2).
 
 :func:`assess` is a pure function ``Scenario -> Assessment``:
 
@@ -397,7 +397,7 @@ def unmet_preconditions(scenario: Scenario) -> tuple[UnmetPrecondition, ...]:
 
 
 def verdict_for(*, zopa: bool, preconditions_met: bool) -> Verdict:
-    """The verdict table of MODELS.md §2: preconditions of the veto actors x ZOPA."""
+    """The verdict table of docs/models.md §2: preconditions of the veto actors x ZOPA."""
     if zopa:
         return "ripe" if preconditions_met else "blocked"
     return "premature" if preconditions_met else "not_ripe"
@@ -406,8 +406,6 @@ def verdict_for(*, zopa: bool, preconditions_met: bool) -> Verdict:
 def assess(
     scenario: Scenario,
     *,
-    as_of: dt.date | None = None,
-    what_if: str | None = None,
     stalemate_tol: float = 0.05,
     hurt_tol: float = 0.05,
 ) -> Assessment:
@@ -416,11 +414,10 @@ def assess(
     Parameters
     ----------
     scenario : Scenario
-        A loaded scenario (:func:`detente.load`).
-    as_of : date, optional
-        Apply the ``timeline`` entries dated on or before this date first (in date order).
-    what_if : str, optional
-        Assess this named variant (``what_ifs``) instead of the base scenario.
+        A loaded scenario (:func:`detente.load`), or a transformation of one: as of a date
+        (:meth:`~detente.scenario.Scenario.at`) and/or a what-if variant
+        (:meth:`~detente.scenario.Scenario.variant`), composed as
+        ``assess(scenario.at(date).variant(name))``.
     stalemate_tol, hurt_tol : float
         Thresholds of Zartman's components (see the module docstring).
 
@@ -431,14 +428,8 @@ def assess(
     Raises
     ------
     detente.errors.InputError
-        An unknown what-if name (with a "did you mean" hint), or a red line that is not linear.
+        A red line that is not linear.
     """
-    if as_of is not None:
-        from detente.timeline.asof import as_of as scenario_as_of
-
-        scenario = scenario_as_of(scenario, as_of)
-    if what_if is not None:
-        scenario = scenario.variant(what_if)
     problem = compile_problem(scenario)
     result: MarginResult = exact_margin(problem)
 
@@ -457,8 +448,8 @@ def assess(
     return Assessment(
         scenario_id=scenario.id,
         title=scenario.title,
-        what_if=what_if,
-        as_of=as_of,
+        what_if=scenario.what_if,
+        as_of=scenario.as_of,
         verdict=verdict,
         margin=float(result.margin) if result.feasible else None,
         closest_deal=_deal(problem, result.x),
@@ -493,9 +484,9 @@ def _terms(problem: Problem, result: MarginResult) -> Terms:
     )
 
 
-def levers(scenario: Scenario, *, as_of: dt.date | None = None) -> tuple[Lever, ...]:
+def levers(scenario: Scenario) -> tuple[Lever, ...]:
     """The levers of a scenario (see :attr:`Assessment.levers`)."""
-    return assess(scenario, as_of=as_of).levers
+    return assess(scenario).levers
 
 
 @dataclass(frozen=True)
@@ -539,9 +530,12 @@ def _row(a: Assessment) -> dict[str, Any]:
     }
 
 
-def assess_what_ifs(scenario: Scenario, *, as_of: dt.date | None = None) -> WhatIfComparison:
-    """The full assessment of the base scenario and of each ``what_ifs`` variant."""
-    base = assess(scenario, as_of=as_of)
-    variants = {name: assess(scenario, as_of=as_of, what_if=name) for name in scenario.what_ifs}
+def assess_what_ifs(scenario: Scenario) -> WhatIfComparison:
+    """The full assessment of the scenario and of each of its ``what_ifs`` variants.
+
+    For the comparison as of a date, pass ``scenario.at(date)``.
+    """
+    base = assess(scenario)
+    variants = {name: assess(scenario.variant(name)) for name in scenario.what_ifs}
     labels = {name: w.label for name, w in scenario.what_ifs.items()}
     return WhatIfComparison(base, variants, labels)

@@ -1,4 +1,4 @@
-"""The fast path: m* for many parameter sets at once, by LP duality (MODELS.md §2, "Fast path").
+"""The fast path: m* for many parameter sets at once, by LP duality (docs/models.md §2).
 
 When every red line is built from single-issue rules (bounds on a scale issue, any rule on one
 option issue) joined by ``and``/``or``, the red lines' disjunctive normal form is a union of at
@@ -22,7 +22,7 @@ a vertex of that arrangement, i.e. the solution of ``A - 1`` of these homogeneou
 ``sum_i lambda_i = 1``.  We enumerate every such system for every draw at once (batched
 :func:`numpy.linalg.solve`), evaluate the objective at the feasible ones and take the minimum: an
 exact method, not an iteration.  For two veto actors this is the 1-D convex minimisation in
-``lambda`` of MODELS.md, solved by visiting its kinks.
+``lambda`` of docs/models.md, solved by visiting its kinks.
 
 The number of systems is ``C(H, A - 1)`` with ``H = K_scale A (A - 1) / 2 + A`` hyperplanes; when
 it exceeds :data:`MAX_SYSTEMS` (four or more veto actors on several scale issues), or the red

@@ -1,4 +1,4 @@
-"""What would it take: the smallest change of each judgment that opens a ZOPA (MODELS.md §2).
+"""What would it take: the smallest change of each judgment that opens a ZOPA (docs/models.md §2).
 
 For every scalar judgment θ of a veto actor (no-deal outcome, cost, red-line threshold, salience,
 position; see :data:`~detente.readiness.problem.PARAMETER_PATHS_DOC`), with all else fixed, we
@@ -7,7 +7,7 @@ look for the smallest |Δ|, in either direction within θ's valid range, with m*
 Search: the margin is evaluated on a grid of the whole half-range in each direction in one
 vectorised call (:func:`~detente.readiness.fastpath.margin_batch`); the first grid point with a
 ZOPA brackets the crossing, which is narrowed by repeated k-section (bisection with k points per
-round) to a relative width of 1e-4.  m* is monotone in most judgments (MODELS.md), and for those
+round) to a relative width of 1e-4.  m* is monotone in most judgments (docs/models.md); for those
 the answer is exact; for the others a crossing narrower than one grid cell (1/64 of the range,
 or 1/16 when the exact solver is the oracle) could be missed.  Each lever is then verified with
 the exact solver: m*(θ + Δ) >= 0 and m*(θ + 0.99 Δ) < 0.

@@ -340,7 +340,7 @@ def solve_model(
 
 
 def exact_margin(problem: Problem, *, refine: bool = True) -> MarginResult:
-    """m* and x* of MODELS.md §2, exactly (LP, or MILP with options / disjunctions).
+    """m* and x* of docs/models.md §2, exactly (LP, or MILP with options / disjunctions).
 
     The maximin deal is rarely unique; with ``refine`` (default) a second solve picks, among the
     deals within 1e-9 of m*, one maximising the sum of the veto actors' utilities, so that the

@@ -1,12 +1,12 @@
 """The readiness problem compiled to arrays: utilities, reservation values, red lines, parameters.
 
 A :class:`Problem` holds, for the veto actors of a scenario, everything the negotiability margin
-needs (MODELS.md §1-§2) as NumPy arrays, so that solvers, lever searches and Monte Carlo never go
+needs (docs/models.md §1-§2), as NumPy arrays, so that solvers, levers and Monte Carlo never go
 back to the YAML.  Scalar judgments are addressed by their scenario path (see
 :data:`PARAMETER_PATHS_DOC`) and can be changed cheaply with :meth:`Problem.with_params`, or for
 many parameter sets at once with :func:`batch_arrays`.
 
-Utility (MODELS.md §1; the linear-additive utility of NegMAS/GENIUS with spatial closeness):
+Utility (docs/models.md §1; the linear-additive utility of NegMAS/GENIUS with spatial closeness):
 
 .. math:: u_i(x) = \\sum_k w_{ik} g_{ik}(x_k), \\qquad w_{ik} = s_{ik} / \\sum_k s_{ik},
 

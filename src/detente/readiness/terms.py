@@ -1,4 +1,4 @@
-"""Terms when a ZOPA exists: Nash bargaining solutions and the Pareto frontier (MODELS.md §2).
+"""Terms when a ZOPA exists: Nash bargaining solutions and the Pareto frontier (docs/models.md §2).
 
 **Nash bargaining solution** (Nash 1950; asymmetric form Kalai 1977):
 

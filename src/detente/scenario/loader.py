@@ -34,7 +34,7 @@ def load(path: str | Path) -> Scenario:
     Parameters
     ----------
     path : str or Path
-        A YAML file in the scenario format (SCENARIO_FORMAT.md), or a file holding only
+        A YAML file in the scenario format (docs/format.md), or a file holding only
         ``detente``, ``id``, ``title`` and ``strategy``.
 
     Returns

@@ -1,4 +1,4 @@
-"""The typed, immutable scenario model (format version 1, SCENARIO_FORMAT.md).
+"""The typed, immutable scenario model (format version 1, docs/format.md).
 
 The classes mirror the YAML keys one to one.  They check shape and local ranges; the rules that
 need the whole file (references, expressions, paths) are checked by :mod:`detente.scenario.validate`
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from detente.scenario.distributions import DistributionSpec
 from detente.scenario.strategy import Strategy
-from detente.uncertainty.distributions import DistributionSpec
 
 if TYPE_CHECKING:
     from detente.scenario.expr import Expr
@@ -325,11 +325,55 @@ class Scenario(_Model):
     strategy: Strategy | None = None
 
     _filename: str | None = PrivateAttr(default=None)
+    _what_if: str | None = PrivateAttr(default=None)
+    _moved_to: dt.date | None = PrivateAttr(default=None)
 
     @property
     def filename(self) -> str | None:
         """The file this scenario was read from, if any."""
         return self._filename
+
+    @property
+    def what_if(self) -> str | None:
+        """The name of the what-if applied by :meth:`variant`, if any."""
+        return self._what_if
+
+    @property
+    def change_dates(self) -> tuple[dt.date, ...]:
+        """The distinct dates of the ``timeline`` entries, in order."""
+        return tuple(sorted({e.date for e in self.timeline}))
+
+    def at(self, date: dt.date) -> Scenario:
+        """The scenario as it stood on ``date`` (docs/models.md §5).
+
+        The file's values describe the state *before* its timeline; the entries dated on or
+        before ``date`` are applied in date order (for one path the latest entry wins),
+        statements made after ``date`` are dropped and ``as_of`` becomes ``date``.  Compose
+        transformations as-of first, then what-if: ``scenario.at(date).variant(name)``.
+
+        Raises
+        ------
+        ValueError
+            The scenario is already a what-if variant or already moved to a date (the timeline
+            would be applied on top of changed values).
+        """
+        if self._what_if is not None or self._moved_to is not None:
+            raise ValueError(
+                "apply at() to the scenario as loaded, before any what-if: "
+                "scenario.at(date).variant(name)"
+            )
+        changes: dict[str, Any] = {}
+        for entry in sorted(self.timeline, key=lambda e: e.date):
+            if entry.date <= date:
+                changes.update(entry.set)
+        changed = self.with_changes(changes)
+        statements = tuple(s for s in changed.statements if s.date <= date)
+        update: dict[str, Any] = {"as_of": date}
+        if len(statements) != len(changed.statements):
+            update["statements"] = statements
+        moved = changed.model_copy(update=update)
+        moved._moved_to = date
+        return moved
 
     @property
     def veto_actors(self) -> tuple[str, ...]:
@@ -358,7 +402,11 @@ class Scenario(_Model):
                 line=line,
                 column=column,
             )
-        return self.with_changes(self.what_ifs[name].set)
+        varied = self.with_changes(self.what_ifs[name].set)
+        if varied is self:
+            varied = self.model_copy()
+        varied._what_if = name
+        return varied
 
     def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
         """A validated copy with the values at the given dotted paths replaced.

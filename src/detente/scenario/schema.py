@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from detente.scenario.distributions import KINDS
 from detente.scenario.model import Scenario
-from detente.uncertainty.distributions import KINDS
 
 __all__ = ["json_schema"]
 

@@ -1,4 +1,4 @@
-"""The rules of SCENARIO_FORMAT.md that need the whole file.
+"""The rules of docs/format.md that need the whole file.
 
 Each check yields ``(location, message)`` pairs, or ``(location, message, column)`` where the
 column points inside an expression; the loader turns them into ``FILE:LINE:COL`` diagnostics and
@@ -15,10 +15,10 @@ from typing import Any
 
 from detente.errors import InputError, did_you_mean
 from detente.scenario import expr as ex
+from detente.scenario.distributions import DistributionSpec
 from detente.scenario.model import Actor, Scenario
 from detente.scenario.paths import Judgment, resolve
 from detente.scenario.yamlio import Loc
-from detente.uncertainty.distributions import DistributionSpec
 
 __all__ = ["Problem", "check_scenario", "expr_context", "fact_context", "issue_context"]
 

@@ -1,22 +1,16 @@
 """How is the conflict moving? Analysis as of a date, stance signals from statements and from
 event-data files.
 
-- :mod:`detente.timeline.asof`: the scenario as of a date and readiness at every dated change.
+- :mod:`detente.timeline.series`: readiness at every dated change (the scenario as of a date is
+  :meth:`detente.scenario.Scenario.at`).
 - :mod:`detente.timeline.cameo`: stance -> CAMEO code -> Goldstein value; the cooperative and
-  rejecting code sets of MODELS.md section 5.
+  rejecting code sets of docs/models.md section 5.
 - :mod:`detente.timeline.signals`: the negotiation-readiness index (NRI) and mean Goldstein
   score per actor and per directed pair over rolling windows.
 - :mod:`detente.timeline.events`: readers for GDELT 1.0/2.0, ICEWS and ACLED files into one
   normalised event table.
 """
 
-from detente.timeline.asof import (
-    ReadinessPoint,
-    ReadinessSeries,
-    as_of,
-    change_dates,
-    readiness_series,
-)
 from detente.timeline.cameo import (
     COOPERATIVE_CODES,
     GOLDSTEIN,
@@ -33,6 +27,7 @@ from detente.timeline.events import (
     iter_events,
     read_events,
 )
+from detente.timeline.series import ReadinessPoint, ReadinessSeries, readiness_series
 from detente.timeline.signals import (
     SignalsReport,
     StanceSignals,
@@ -54,8 +49,6 @@ __all__ = [
     "SignalsReport",
     "StanceSignals",
     "StatementLike",
-    "as_of",
-    "change_dates",
     "detect_format",
     "goldstein",
     "iter_events",

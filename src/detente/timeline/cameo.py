@@ -9,7 +9,7 @@ sub-code ("0871" declare truce, ceasefire).  Codes are **strings**: ``"036" != "
 Each code carries a Goldstein value in [-10, +10] (Goldstein 1992, "A Conflict-Cooperation Scale
 for WEIS Events Data", *Journal of Conflict Resolution* 36(2): 369-385), as adapted to CAMEO and
 published by the GDELT project in ``CAMEO.goldsteinscale.txt``; :data:`GOLDSTEIN` reproduces that
-table.  The cooperative and rejecting code sets are those of MODELS.md section 5.
+table.  The cooperative and rejecting code sets are those of docs/models.md section 5.
 """
 
 from __future__ import annotations
@@ -254,12 +254,12 @@ def stance_code(stance: str, *, path: str = "stance") -> str:
 
 
 def is_cooperative(code: str) -> bool:
-    """Whether a code is in the cooperative (negotiation-ready) set of MODELS.md section 5."""
+    """Whether a code is in the cooperative (negotiation-ready) set of docs/models.md section 5."""
     return code in COOPERATIVE_CODES
 
 
 def is_rejecting(code: str) -> bool:
-    """Whether a code is in the rejecting set of MODELS.md section 5."""
+    """Whether a code is in the rejecting set of docs/models.md section 5."""
     return code in REJECTING_CODES
 
 

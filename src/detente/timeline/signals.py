@@ -14,7 +14,7 @@ sources when weighting is on, else 1) and the window :math:`W(t) = (t - \\Delta,
     \\bar G(t) = \\frac{\\sum_{e \\in W(t)} w_e\\, G_e}{\\sum_{e \\in W(t)} w_e},
 
 where :math:`\\mathcal{C}` and :math:`\\mathcal{R}` are the cooperative and rejecting CAMEO code
-sets (:data:`detente.timeline.cameo.COOPERATIVE_CODES`, ``REJECTING_CODES``; MODELS.md section 5)
+sets (:data:`detente.timeline.cameo.COOPERATIVE_CODES`, ``REJECTING_CODES``; docs/models.md §5)
 and :math:`G_e` the event's Goldstein value (Goldstein 1992).  The ``+1`` shrinks the index toward
 0 when there are few signals, so one statement gives +-0.5, not +-1.  Weighting by number of
 sources follows the GDELT codebook's advice to use NumSources/NumArticles as a measure of an
@@ -99,7 +99,7 @@ def statement_events(
     statements : iterable of StatementLike
         Objects with ``date, actor, target, stance, cameo`` (``detente.scenario`` statements).
     as_of : date, optional
-        Ignore statements dated after this day (analysis "as of" a date, MODELS.md section 5).
+        Ignore statements dated after this day (analysis "as of" a date, docs/models.md section 5).
     source_file : str
         Recorded in the ``source_file`` column.
 

@@ -15,7 +15,7 @@ Building blocks:
 
 from __future__ import annotations
 
-from detente.uncertainty.distributions import KINDS, DistributionSpec
+from detente.scenario.distributions import KINDS, DistributionSpec
 from detente.uncertainty.runner import DEFAULT_CHUNK, evaluate, iter_chunks, run
 from detente.uncertainty.sampling import BLOCK, Judgment, as_judgments, sample, uniforms
 from detente.uncertainty.sensitivity import (

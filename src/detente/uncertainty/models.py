@@ -5,10 +5,10 @@ draws (one row per draw, one column per uncertain judgment, option values as ran
 returns arrays with one entry per draw, computed without a Python loop over draws:
 
 - :class:`ReadinessModel`: the negotiability margin m* through the readiness fast path
-  (MODELS.md §2, "Fast path"; the exact solver per draw where the fast path does not apply), the
+  (docs/models.md §2; the exact solver per draw where the fast path does not apply), the
   veto parties' preconditions over the (possibly sampled) facts, and the verdict code;
 - :class:`ForecastModel`: per issue, the weighted mean, the weighted median and the
-  expected-utility forecast (MODELS.md §3) in its batched form.
+  expected-utility forecast (docs/models.md §3) in its batched form.
 """
 
 from __future__ import annotations
@@ -148,8 +148,8 @@ class ForecastModel:
     q: float = 1.0
 
     def __call__(self, params: FloatArray, /) -> dict[str, npt.NDArray[Any]]:
-        from detente.forecast._baselines import weighted_median_batch
-        from detente.forecast.eum import expected_utility_batch
+        from detente.bargaining._baselines import weighted_median_batch
+        from detente.bargaining.eum import expected_utility_batch
 
         rows = params.shape[0]
         out: dict[str, npt.NDArray[Any]] = {}
@@ -188,7 +188,7 @@ def forecast_model(
     rounds: int = 8,
 ) -> ForecastModel:
     """Build the forecast model of ``scenario`` for draws of ``judgments``."""
-    from detente.forecast.engine import issue_inputs
+    from detente.bargaining.engine import issue_inputs
 
     index = {j.name: c for c, j in enumerate(judgments)}
     issues = []

@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import InputError, ProblemTooLarge, did_you_mean
-from detente.uncertainty.distributions import DistributionSpec
+from detente.scenario.distributions import DistributionSpec
 
 __all__ = [
     "BLOCK",

@@ -1,4 +1,4 @@
-"""``detente.simulate``: Monte Carlo over a scenario's uncertain judgments (MODELS.md §4).
+"""``detente.simulate``: Monte Carlo over a scenario's uncertain judgments (docs/models.md §4).
 
 Every judgment with a distribution in ``uncertainty`` is drawn jointly (seeded; plain or Latin
 hypercube), the chosen engine runs on every draw, vectorised (:mod:`detente.uncertainty.models`),
@@ -11,7 +11,6 @@ bit-identical results for the same seed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -40,16 +39,6 @@ ENGINES: tuple[Engine, ...] = ("readiness", "forecast")
 SOBOL_BASE = {"readiness": 1024, "forecast": 128}
 
 
-def _variant(scenario: Scenario, what_if: str | None, as_of: dt.date | None) -> Scenario:
-    if as_of is not None:
-        from detente.timeline.asof import as_of as apply_as_of
-
-        scenario = apply_as_of(scenario, as_of)
-    if what_if is not None:
-        scenario = scenario.variant(what_if)
-    return scenario
-
-
 def _base_values(scenario: Scenario, judgments: tuple[Judgment, ...]) -> dict[str, float]:
     """The scenario's own value of every judgment, as the numbers the models take."""
     from detente.scenario.paths import resolve
@@ -72,8 +61,6 @@ def simulate(
     n: int = 10_000,
     seed: int = 0,
     engine: str = "readiness",
-    what_if: str | None = None,
-    as_of: dt.date | None = None,
     method: Method = "plain",
     sensitivity: bool = True,
     sobol_n: int | None = None,
@@ -88,7 +75,9 @@ def simulate(
     Parameters
     ----------
     scenario : Scenario
-        A loaded scenario with an ``uncertainty`` section.
+        A loaded scenario with an ``uncertainty`` section, or a transformation of one
+        (``scenario.at(date).variant(name)``): a what-if's changes fix the judgments they set
+        (those judgments are not drawn).
     n : int
         Number of joint draws.
     seed : int
@@ -96,11 +85,6 @@ def simulate(
     engine : {"readiness", "forecast"}
         ``readiness``: verdict, margin and preconditions per draw; ``forecast``: weighted mean,
         weighted median and expected-utility forecast of every issue per draw.
-    what_if : str, optional
-        Simulate this named variant; its changes fix the judgments they set (those judgments are
-        not drawn).
-    as_of : date, optional
-        Apply the timeline up to this date first.
     method : {"plain", "lhs"}
         Independent draws or a Latin hypercube design.
     sensitivity : bool
@@ -125,15 +109,14 @@ def simulate(
             f"unknown engine '{engine}'{did_you_mean(engine, ENGINES)}; "
             f"choose {' or '.join(ENGINES)}"
         )
-    base_scenario = scenario
-    scenario = _variant(scenario, what_if, as_of)
+    what_if = scenario.what_if
     fixed = set(scenario.what_ifs[what_if].set) if what_if is not None else set()
     judgments = tuple(j for j in uncertain_judgments(scenario) if j.name not in fixed)
     if not judgments:
         raise InputError(
             "no uncertain judgment to draw: give distributions in the 'uncertainty' section",
             path="uncertainty",
-            file=base_scenario.filename,
+            file=scenario.filename,
         )
     notes = [f"engine: {engine}"]
     if what_if is not None:
@@ -141,8 +124,8 @@ def simulate(
         overridden = sorted(fixed & set(scenario.uncertainty))
         if overridden:
             notes.append("fixed by the what-if (not drawn): " + ", ".join(overridden))
-    if as_of is not None:
-        notes.append(f"as of {as_of.isoformat()}")
+    if scenario.as_of is not None:
+        notes.append(f"as of {scenario.as_of.isoformat()}")
     model: ReadinessModel | ForecastModel
     categorical: dict[str, tuple[str, ...] | None] = {}
     if engine == "readiness":

@@ -1,6 +1,6 @@
 """The scenario expression language: rules over issues and facts, parsed but never ``eval``-ed.
 
-A rule is Python-like text (SCENARIO_FORMAT.md, "Expression language"): issue ids (numbers, or
+A rule is Python-like text (docs/format.md, "Expression language"): issue ids (numbers, or
 ranks of options), fact ids (booleans), ``true``/``false``, numbers, ``"option"`` strings,
 ``+ - * /``, comparisons (chains such as ``0 <= territory <= 50``; options compare by their
 order), ``and``/``or``/``not`` and parentheses.
@@ -9,7 +9,7 @@ order), ``and``/``or``/``not`` and parentheses.
 - :func:`check` type-checks it against an :class:`ExprContext` and resolves option strings;
 - :func:`evaluate` computes it at one outcome or, vectorised, at many;
 - :func:`to_linear` turns a red line into linear constraints (:data:`Formula`) for the
-  readiness engine's LP/MILP (MODELS.md section 2);
+  readiness engine's LP/MILP (docs/models.md section 2);
 - :func:`unparse` writes the canonical text back, for explanations.
 """
 

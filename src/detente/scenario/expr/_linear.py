@@ -4,7 +4,7 @@ A checked condition that is linear in the issues becomes a :data:`Formula`: atom
 (:class:`LinAtom`) under :class:`All` (and) and :class:`AnyOf` (or), with negations pushed into
 the atoms (De Morgan; ``not (a <= b)`` is ``b < a``), so that a solver needs no negation: an
 ``All`` of atoms is a polyhedron, and each ``AnyOf`` is a disjunction for a big-M or indicator
-formulation of the MILP (see MODELS.md section 2).  Option issues appear in rank units.
+formulation of the MILP (see docs/models.md section 2).  Option issues appear in rank units.
 
 Pushing negations to the atoms is the negation normal form of propositional logic; over linear
 atoms the complement of ``a.x <= b`` is the open half-space ``-a.x < -b``, and a disjunction of

@@ -9,7 +9,6 @@ the reason, and the views print "not available" instead of failing.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 from collections.abc import Collection, Mapping
@@ -186,7 +185,7 @@ class StatementRow:
 class Briefing:
     """Everything a report shows, as plain data: numbers, display strings and chart tables.
 
-    ``charts`` maps a chart kind (see :data:`detente.report.charts.CHART_KINDS`) to the tables
+    ``charts`` maps a chart kind (see :data:`detente.briefing.charts.CHART_KINDS`) to the tables
     its chart function draws; ``captions`` holds one sentence per chart; ``unavailable`` maps a
     section to the reason it is missing.
     """
@@ -583,7 +582,7 @@ def _what_ifs(scenario: Scenario, base: Assessment) -> tuple[WhatIfRow, ...]:
         )
     ]
     for name, w in scenario.what_ifs.items():
-        a = assess(scenario, what_if=name)
+        a = assess(scenario.variant(name))
         rows.append(
             WhatIfRow(
                 name=name,
@@ -600,7 +599,7 @@ def _what_ifs(scenario: Scenario, base: Assessment) -> tuple[WhatIfRow, ...]:
 
 
 def _forecast(scenario: Scenario) -> tuple[Any, dict[str, dict[str, float]]]:
-    from detente.forecast import forecast
+    from detente.bargaining import forecast
 
     result = forecast(scenario)
     values = {f.issue: {m: float(v) for m, v in f.values.items()} for f in result.issues}
@@ -728,7 +727,7 @@ def _graph_tables(result: Any) -> dict[str, pd.DataFrame]:
 
 
 def _timeline(scenario: Scenario) -> tuple[TimelineRow, ...]:
-    from detente.timeline.asof import readiness_series
+    from detente.timeline import readiness_series
 
     series = readiness_series(scenario)
     # earlier versions of the series carried a separate "base" point (before the timeline)
@@ -833,7 +832,6 @@ def _simulation(scenario: Scenario, draws: int) -> tuple[str, dict[str, pd.DataF
 def build_briefing(
     scenario: Scenario,
     *,
-    as_of: dt.date | None = None,
     simulate: int | None = None,
     sections: Collection[str] | None = None,
 ) -> Briefing:
@@ -842,10 +840,8 @@ def build_briefing(
     Parameters
     ----------
     scenario : Scenario
-        A loaded scenario (:func:`detente.scenario.load`).
-    as_of : date, optional
-        Analyse the scenario as it stood on this date: timeline entries dated on or before it
-        are applied and later statements dropped (:func:`detente.timeline.asof.as_of`).
+        A loaded scenario (:func:`detente.scenario.load`), or a transformation of one
+        (``scenario.at(date)``: the scenario as it stood on that date).
     simulate : int, optional
         Number of Monte Carlo draws over the ``uncertainty`` section (none by default).
     sections : collection of str, optional
@@ -874,11 +870,6 @@ def build_briefing(
                 f"choose from {', '.join(SECTIONS)}",
                 path="sections",
             )
-    if as_of is not None:
-        from detente.timeline.asof import as_of as scenario_as_of
-
-        scenario = scenario_as_of(scenario, as_of)
-
     assessment = assess(scenario)
     names = {aid: a.name for aid, a in scenario.actors.items()}
     unavailable: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""What will the bargained outcome be?  The forecast engine (MODELS.md §3).
+"""What will the bargained outcome be?  The forecast engine (docs/models.md §3).
 
 Per issue, over every actor with a position: the capability-times-salience weighted mean and
 median, the weighted Nash bargaining solution, and Bueno de Mesquita's expected-utility model in
@@ -13,20 +13,20 @@ named variants (``"scholz-code"`` reproducing Scholz, Calbert & Smith 2011, Tabl
 
 from __future__ import annotations
 
-from detente.forecast._baselines import (
+from detente.bargaining._baselines import (
     nash_bargaining,
     weighted_mean,
     weighted_median,
     weighted_median_batch,
 )
-from detente.forecast.engine import (
+from detente.bargaining.engine import (
     METHODS,
     ForecastResult,
     IssueForecast,
     forecast,
     forecast_issue,
 )
-from detente.forecast.eum import (
+from detente.bargaining.eum import (
     DEFAULT_ROUNDS,
     VARIANTS,
     EUMBatchResult,
@@ -35,7 +35,7 @@ from detente.forecast.eum import (
     expected_utility,
     expected_utility_batch,
 )
-from detente.forecast.table import TableIssue, forecast_table, read_table, read_table_text
+from detente.bargaining.table import TableIssue, forecast_table, read_table, read_table_text
 
 __all__ = [
     "DEFAULT_ROUNDS",

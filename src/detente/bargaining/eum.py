@@ -1,6 +1,6 @@
 """The expected-utility model on arrays: one issue (:func:`expected_utility`) or many draws.
 
-See :mod:`detente.forecast._eum` for the equations and the two variants, and ``docs/forecast.md``
+See :mod:`detente.bargaining._eum` for the equations and the two variants, and docs/bargaining.md
 for what each variant gives on the EC car-emissions case.
 """
 
@@ -15,9 +15,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from detente._results import jsonable
-from detente.errors import InputError
-from detente.forecast._baselines import FloatArray, check_issue_arrays
-from detente.forecast._eum import (
+from detente.bargaining._baselines import FloatArray, check_issue_arrays
+from detente.bargaining._eum import (
     CAPITULATION,
     COMPROMISE,
     CONFLICT,
@@ -27,6 +26,7 @@ from detente.forecast._eum import (
     check_variant,
     run_eum,
 )
+from detente.errors import InputError
 
 __all__ = [
     "DEFAULT_ROUNDS",
@@ -117,7 +117,7 @@ class EUMResult:
     medians, means : ndarray, shape (rounds + 1,)
         The :math:`c s`-weighted median (the model's predicted outcome) and mean, per round.
     forecast : float
-        The median after the last round (MODELS.md §3: the forecast after a fixed horizon).
+        The median after the last round (docs/models.md §3: the forecast after a fixed horizon).
     risk_exponents : ndarray, shape (rounds, n)
         The exponents :math:`r_i` used in each round's second pass (1 when ``risk=False``).
     eu_challenge, eu_response : ndarray, shape (rounds, 2, n, n)
@@ -331,7 +331,7 @@ def expected_utility(
         The issue's scale.
     variant : {"scholz-code", "as-printed"}
         ``"scholz-code"`` reproduces Scholz, Calbert & Smith (2011) Table 2; ``"as-printed"``
-        follows the paper's printed equations (see :mod:`detente.forecast._eum`).
+        follows the paper's printed equations (see :mod:`detente.bargaining._eum`).
     q : float
         BDM's :math:`Q`, the probability that the status quo persists if ``i`` does not
         challenge (Scholz use 1).

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from detente.report.charts import chart_for, to_svg
+from detente.briefing.charts import chart_for, to_svg
 
 if TYPE_CHECKING:
-    from detente.report.briefing import ActorCard, Briefing, Cited
+    from detente.briefing.briefing import ActorCard, Briefing, Cited
 
 __all__ = ["esc", "render_html", "render_markdown", "render_svgs"]
 
@@ -27,7 +27,7 @@ _SVG_HEAD = re.compile(r"^\s*(<\?xml[^>]*>\s*)?", re.IGNORECASE)
 def _css() -> str:
     from importlib.resources import files
 
-    return files("detente.report").joinpath("assets/briefing.css").read_text(encoding="utf-8")
+    return files("detente.briefing").joinpath("assets/briefing.css").read_text(encoding="utf-8")
 
 
 def esc(text: object) -> str:

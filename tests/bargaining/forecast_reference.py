@@ -1,6 +1,6 @@
 """Straightforward pure-Python references for the forecast engine (loops over actors and pairs).
 
-Written from MODELS.md §3 and the variant notes, one scalar at a time, to check the vectorised
+Written from docs/models.md §3 and the variant notes, one scalar at a time, to check the vectorised
 engine against on small random inputs.  Slow on purpose; never used by the package.
 """
 

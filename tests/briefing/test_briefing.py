@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.briefing import SECTIONS, Briefing, build_briefing, markdown, render_html
+from detente.briefing.briefing import _forbidden_zones
 from detente.errors import InputError
 from detente.readiness import assess
-from detente.report import SECTIONS, Briefing, build_briefing, markdown, render_html
-from detente.report.briefing import _forbidden_zones
 from detente.scenario import Scenario, loads
 from tests.scenario.minimal import MINIMAL
 
@@ -30,7 +30,7 @@ def test_verdict_and_numbers_come_from_the_assessment(
     shortfalls = b.charts["shortfalls"]["shortfalls"]
     assert dict(zip(shortfalls["actor"], shortfalls["shortfall"], strict=True)) == a.shortfalls
     assert [w.name for w in b.what_ifs] == ["(base)", "pressure"]
-    variant = assess(minimal, what_if="pressure")
+    variant = assess(minimal.variant("pressure"))
     assert b.what_ifs[1].verdict == variant.verdict
     assert b.what_ifs[1].margin == variant.margin
 
@@ -87,12 +87,12 @@ def test_sections_can_be_chosen(minimal: Scenario) -> None:
 def test_as_of_applies_the_timeline(minimal: Scenario) -> None:
     import datetime as dt
 
-    on = build_briefing(minimal, as_of=dt.date(2022, 12, 1), sections=())
+    on = build_briefing(minimal.at(dt.date(2022, 12, 1)), sections=())
     ukr = next(c for c in on.actors if c.id == "UKR")
     assert ukr.preconditions[0].status == "met"  # commitments offered on 1 December
     assert on.as_of == "2022-12-01"
     assert [s.date for s in on.statements] == ["2022-11-09", "2022-12-01"]
-    off = build_briefing(minimal, as_of=dt.date(2022, 12, 2), sections=())
+    off = build_briefing(minimal.at(dt.date(2022, 12, 2)), sections=())
     assert next(c for c in off.actors if c.id == "UKR").preconditions[0].status == "not met"
 
 
@@ -218,7 +218,7 @@ def test_a_ripe_scenario_shows_the_zopa_band_and_the_nash_point(minimal: Scenari
 
 def test_every_chart_spec_is_valid_vega_lite(minimal: Scenario, flagship_path: Path) -> None:
     """The renderer skips Altair's validation for speed; here every kind is validated once."""
-    from detente.report import chart_for
+    from detente.briefing import chart_for
     from detente.scenario import load
 
     tables = dict(build_briefing(minimal, simulate=200).charts)

@@ -1,4 +1,4 @@
-"""The forecast engine: where will bargaining land, issue by issue (MODELS.md §3).
+"""The forecast engine: where will bargaining land, issue by issue (docs/models.md §3).
 
 :func:`forecast` takes a :class:`~detente.scenario.Scenario`; :func:`forecast_issue` does the
 same for plain arrays (the ``--table`` input).  Every actor with a position on the issue counts,
@@ -19,16 +19,16 @@ import numpy.typing as npt
 import pandas as pd
 
 from detente._results import jsonable
-from detente.errors import InputError, did_you_mean
-from detente.forecast._baselines import (
+from detente.bargaining._baselines import (
     FloatArray,
     check_issue_arrays,
     nash_bargaining,
     weighted_mean,
     weighted_median,
 )
-from detente.forecast._eum import check_variant
-from detente.forecast.eum import DEFAULT_ROUNDS, EUMResult, UtilityRange, expected_utility
+from detente.bargaining._eum import check_variant
+from detente.bargaining.eum import DEFAULT_ROUNDS, EUMResult, UtilityRange, expected_utility
+from detente.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -259,7 +259,7 @@ def forecast_issue(
     """Forecast one issue from arrays with every requested method.
 
     The baselines weigh actor ``i`` by :math:`w_i = c_i s_i`; the Nash bargaining solution uses
-    the scale's range ``high - low`` as :math:`R` (MODELS.md §1 utilities); the expected-utility
+    the scale's range ``high - low`` as :math:`R` (docs/models.md §1); the expected-utility
     model uses ``utility_range`` (default: the spread of the positions, as Bueno de Mesquita).
     """
     chosen = check_methods(methods)
@@ -349,7 +349,7 @@ def forecast(
     methods : sequence of {"mean", "median", "nash", "eum"}
         The methods to run (default: all four).
     variant, rounds, q, risk, utility_range
-        Settings of the expected-utility model (:func:`detente.forecast.expected_utility`).
+        Settings of the expected-utility model (:func:`detente.bargaining.expected_utility`).
 
     Returns
     -------

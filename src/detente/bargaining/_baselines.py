@@ -3,7 +3,7 @@
 Every baseline weighs actor ``i`` by ``w_i = c_i s_i`` (capability times salience), the weighting
 of Bueno de Mesquita (1994) and of the DEU literature (Thomson et al. 2006, *The European Union
 Decides*, ch. 10), where these simple rules are the benchmarks bargaining models are measured
-against (MODELS.md §3).
+against (docs/models.md §3).
 """
 
 from __future__ import annotations

@@ -42,7 +42,6 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
-from scipy import special
 
 from detente.errors import did_you_mean
 
@@ -279,6 +278,8 @@ class DistributionSpec(BaseModel):
 
     def _cdf0(self, x: FloatArray) -> FloatArray:
         """Untruncated cumulative distribution function (continuous kinds)."""
+        from scipy import special  # here: loading the file must not import SciPy
+
         p = [float(v) for v in self.params]
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.kind == "normal":
@@ -298,6 +299,8 @@ class DistributionSpec(BaseModel):
 
     def _sf0(self, x: FloatArray) -> FloatArray:
         """Untruncated survival function ``1 - F(x)``, accurate in the upper tail."""
+        from scipy import special  # here: loading the file must not import SciPy
+
         p = [float(v) for v in self.params]
         if self.kind == "normal":
             return special.ndtr(-(x - p[0]) / p[1])
@@ -311,6 +314,8 @@ class DistributionSpec(BaseModel):
 
     def _ppf0(self, u: FloatArray) -> FloatArray:
         """Untruncated inverse cumulative distribution function."""
+        from scipy import special  # here: loading the file must not import SciPy
+
         p = [float(v) for v in self.params]
         if self.kind == "normal":
             return p[0] + p[1] * special.ndtri(u)
@@ -330,6 +335,8 @@ class DistributionSpec(BaseModel):
 
     def _isf0(self, s: FloatArray) -> FloatArray:
         """Untruncated inverse survival function, accurate in the upper tail."""
+        from scipy import special  # here: loading the file must not import SciPy
+
         p = [float(v) for v in self.params]
         if self.kind == "normal":
             return p[0] - p[1] * special.ndtri(s)

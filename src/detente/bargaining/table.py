@@ -36,17 +36,17 @@ from typing import Literal
 
 import numpy as np
 
-from detente.errors import InputError, did_you_mean
-from detente.forecast._baselines import FloatArray
-from detente.forecast._eum import check_variant
-from detente.forecast.engine import (
+from detente.bargaining._baselines import FloatArray
+from detente.bargaining._eum import check_variant
+from detente.bargaining.engine import (
     METHODS,
     ForecastResult,
     IssueForecast,
     check_methods,
     forecast_issue,
 )
-from detente.forecast.eum import DEFAULT_ROUNDS, UtilityRange
+from detente.bargaining.eum import DEFAULT_ROUNDS, UtilityRange
+from detente.errors import InputError, did_you_mean
 
 __all__ = ["SalienceScale", "TableIssue", "forecast_table", "read_table", "read_table_text"]
 

@@ -7,21 +7,20 @@
 - :func:`chart` builds one chart (Altair) by kind; :func:`save_chart` writes it as PNG or SVG.
 
 >>> from detente.scenario import load
->>> from detente.report import report
+>>> from detente.briefing import report
 >>> report(load("scenarios/russia-ukraine-2022-12.yaml"), output=Path("out/briefing.html"))
 ... # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente.briefing.briefing import SECTIONS, Briefing, build_briefing
+from detente.briefing.charts import CHART_KINDS, chart_for, save_chart, to_png, to_svg
+from detente.briefing.render import render_html, render_markdown
 from detente.errors import InputError
-from detente.report.briefing import SECTIONS, Briefing, build_briefing
-from detente.report.charts import CHART_KINDS, chart_for, save_chart, to_png, to_svg
-from detente.report.render import render_html, render_markdown
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -60,7 +59,6 @@ def report(
     scenario: Scenario,
     *,
     output: Path,
-    as_of: dt.date | None = None,
     simulate: int | None = None,
     overwrite: bool = False,
 ) -> Path:
@@ -72,8 +70,6 @@ def report(
         A loaded scenario.
     output : Path
         The HTML file to write; its folder is created if needed.
-    as_of : date, optional
-        Analyse the scenario as it stood on this date.
     simulate : int, optional
         Monte Carlo draws over the ``uncertainty`` section (no simulation by default).
     overwrite : bool
@@ -98,7 +94,7 @@ def report(
         raise InputError(
             f"--simulate needs a positive number of draws (got {simulate})", path="simulate"
         )
-    briefing = build_briefing(scenario, as_of=as_of, simulate=simulate)
+    briefing = build_briefing(scenario, simulate=simulate)
     text = render_html(briefing)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
@@ -114,7 +110,6 @@ def chart(
     scenario: Scenario,
     kind: str,
     *,
-    as_of: dt.date | None = None,
     simulate: int | None = None,
 ) -> Any:
     """One chart of a scenario's briefing, as an Altair chart.
@@ -128,9 +123,7 @@ def chart(
     """
     if kind not in CHART_SECTIONS:
         chart_for(kind, {})  # raises the "unknown chart" error with a hint
-    briefing = build_briefing(
-        scenario, as_of=as_of, simulate=simulate, sections=[CHART_SECTIONS[kind]]
-    )
+    briefing = build_briefing(scenario, simulate=simulate, sections=[CHART_SECTIONS[kind]])
     if kind not in briefing.charts:
         reason = briefing.unavailable.get(CHART_SECTIONS[kind], "nothing to draw")
         raise InputError(f"no {kind} chart for this scenario: {reason}", path="kind")

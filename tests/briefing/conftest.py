@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from detente.report import Briefing, build_briefing, render_html
+from detente.briefing import Briefing, build_briefing, render_html
 from detente.scenario import Scenario, load, loads
-from tests.report._scenarios import HOSTILE
+from tests.briefing._scenarios import HOSTILE
 from tests.scenario.minimal import MINIMAL
 
 

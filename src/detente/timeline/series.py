@@ -1,8 +1,7 @@
-"""Analysis "as of" a date, and readiness over time (MODELS.md §5).
+"""Readiness over time (docs/models.md §5).
 
-A scenario's ``timeline`` holds dated changes of facts and judgments.  The scenario *as of* D is the
-file's base values with every entry dated on or before D applied in date order (later entries win),
-and without the statements made after D.  The readiness series assesses the scenario as of every
+A scenario's ``timeline`` holds dated changes of facts and judgments; the scenario *as of* a date
+is :meth:`detente.scenario.Scenario.at`.  The readiness series assesses the scenario as of every
 dated change.
 """
 
@@ -19,35 +18,7 @@ if TYPE_CHECKING:
 
     from detente.scenario.model import Scenario
 
-__all__ = ["ReadinessPoint", "ReadinessSeries", "as_of", "change_dates", "readiness_series"]
-
-
-def as_of(scenario: Scenario, date: dt.date) -> Scenario:
-    """The scenario as it stood on ``date``.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        A loaded scenario whose values describe the state *before* its timeline entries.
-    date : datetime.date
-        Entries dated on or before this day are applied in date order (for one path, the latest
-        entry wins); statements made after it are dropped; ``as_of`` is set to ``date``.
-    """
-    changes: dict[str, Any] = {}
-    for entry in scenario.timeline:  # the loader keeps the timeline sorted by date
-        if entry.date <= date:
-            changes.update(entry.set)
-    changed = scenario.with_changes(changes)
-    statements = tuple(s for s in changed.statements if s.date <= date)
-    update: dict[str, Any] = {"as_of": date}
-    if len(statements) != len(changed.statements):
-        update["statements"] = statements
-    return changed.model_copy(update=update)
-
-
-def change_dates(scenario: Scenario) -> tuple[dt.date, ...]:
-    """The distinct dates of the timeline's entries, in order."""
-    return tuple(sorted({e.date for e in scenario.timeline}))
+__all__ = ["ReadinessPoint", "ReadinessSeries", "readiness_series"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +105,8 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
 
     points = []
     solved: tuple[Any, Any, float | None, bool] | None = None  # actors, issues, margin, zopa
-    for date in change_dates(scenario):
-        state = as_of(scenario, date)
+    for date in scenario.change_dates:
+        state = scenario.at(date)
         # Facts do not enter the margin: solve again only when a judgment changed.
         if solved is None or (state.actors, state.issues) != solved[:2]:
             result = exact_margin(compile_problem(state))

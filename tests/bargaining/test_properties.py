@@ -10,14 +10,14 @@ from forecast_reference import ref_eum, ref_nash_objective, ref_weighted_median
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.forecast import (
+from detente.bargaining import (
     expected_utility,
     expected_utility_batch,
     nash_bargaining,
     weighted_mean,
     weighted_median,
 )
-from detente.forecast._eum import VARIANTS, _pair_spread
+from detente.bargaining._eum import VARIANTS, _pair_spread
 
 
 def _case(seed: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from forecast_cases import ECCase
 
-from detente.forecast import (
+from detente.bargaining import (
     expected_utility,
     expected_utility_batch,
     nash_bargaining,

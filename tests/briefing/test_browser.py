@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.briefing._scenarios import SCRIPT
 from tests.conftest import ROOT
-from tests.report._scenarios import SCRIPT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.cli import main
-from detente.errors import InputError
-from detente.forecast import (
+from detente.bargaining import (
     expected_utility,
     expected_utility_batch,
     forecast_table,
     read_table_text,
 )
+from detente.cli import main
+from detente.errors import InputError
 
 X = np.array([0.0, 5.0, 10.0])
 C = np.array([1.0, 2.0, 1.0])

@@ -3,7 +3,7 @@ r"""Bueno de Mesquita's expected-utility bargaining model, in named variants, ve
 The model as formalised by Scholz, Calbert & Smith (2011), "Unravelling Bueno de Mesquita's group
 decision model", ICAART 2011 pp. 18-30 (Appendix) / J. Theoretical Politics 23(4), from
 Bueno de Mesquita (1994), "Political forecasting: an expected utility method", in *European
-Community Decision Making*, ch. 4.  MODELS.md §3 states the equations; this module computes
+Community Decision Making*, ch. 4.  docs/models.md §3 states the equations; this module computes
 every pairwise quantity as an ``(n, n)`` array, batched over a leading axis of Monte Carlo draws.
 
 One round, for positions :math:`x`, capabilities :math:`c`, saliences :math:`s \in [0, 1]`,
@@ -58,8 +58,8 @@ from typing import Literal
 
 import numpy as np
 
+from detente.bargaining._baselines import FloatArray, weighted_median_batch
 from detente.errors import InputError, ProblemTooLarge, did_you_mean
-from detente.forecast._baselines import FloatArray, weighted_median_batch
 
 __all__ = ["VARIANTS", "Variant", "run_eum"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from detente.report import build_briefing, markdown
+from detente.briefing import build_briefing, markdown
 from detente.scenario import Scenario
-from tests.report._scenarios import SCRIPT
+from tests.briefing._scenarios import SCRIPT
 
 
 def test_no_markup_from_the_scenario_survives(hostile_html: str) -> None:

@@ -1,6 +1,6 @@
 """The ``strategy:`` section of a scenario: a conflict in the option form of the Graph Model.
 
-The shape (pydantic, frozen, unknown keys rejected) mirrors ``GRAPH_MODEL.md`` one to one;
+The shape (pydantic, frozen, unknown keys rejected) mirrors docs/strategy.md one to one;
 :func:`validate_strategy` adds the semantic checks that need the whole section (unknown options in
 statements, inconsistent rankings, an infeasible status quo, ...).  The option form follows GMCR II
 (Fang, Hipel, Kilgour & Peng 2003, *A decision support system for interactive decision making*,
@@ -10,7 +10,6 @@ every option, and options are numbered 1..n in declaration order.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -21,7 +20,6 @@ __all__ = [
     "OptionSpec",
     "RankingSpec",
     "Strategy",
-    "validate_strategy",
 ]
 
 DEFAULT_MAX_STATES = 2**20
@@ -76,7 +74,7 @@ Statement = Annotated[str, BeforeValidator(_int_to_str)]
 
 
 class Strategy(BaseModel):
-    """The conflict in option form (see ``GRAPH_MODEL.md``).
+    """The conflict in option form (see docs/strategy.md).
 
     Attributes
     ----------
@@ -109,25 +107,3 @@ class Strategy(BaseModel):
     status_quo: RankEntry | None = None
     coalitions: tuple[tuple[str, ...], ...] = ()
     max_states: int = Field(default=DEFAULT_MAX_STATES, gt=0)
-
-
-Location = tuple[str | int, ...]
-
-
-def validate_strategy(
-    strategy: Strategy, *, actor_ids: Collection[str] | None
-) -> list[tuple[Location, str]]:
-    """Semantic problems of a strategy section, each as (location, message).
-
-    The location is relative to the file root and starts with ``"strategy"`` (for example
-    ``("strategy", "preferences", "MoE", 2)``); an empty list means the section is usable.
-    Checks names (decision makers, options, coalitions; against ``actor_ids`` when given), the
-    syntax of rules and statements (with the column), patterns (length, characters), rankings
-    (states listed twice, patterns matching no feasible state, states missing) and the status
-    quo (feasible, one state).  State-dependent checks are skipped when the conflict has more
-    states than ``strategy.max_states`` (the engine refuses it with a clear message).
-    """
-    # Imported here: detente.graph imports this module.
-    from detente.graph._compile import analyse
-
-    return analyse(strategy, actor_ids=actor_ids).problems

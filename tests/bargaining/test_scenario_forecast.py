@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detente.bargaining import ForecastResult, forecast, weighted_mean
 from detente.errors import InputError
-from detente.forecast import ForecastResult, forecast, weighted_mean
 from detente.scenario import loads
 
 TEXT = """\
@@ -126,7 +126,7 @@ def test_bad_arguments_name_the_problem() -> None:
 def test_public_api_is_the_function_even_after_the_package_is_imported() -> None:
     # ``detente.forecast`` names both a package and the exported function; the function wins.
     import detente
-    import detente.forecast.eum  # a submodule import must not shadow the function
+    import detente.bargaining.eum  # a submodule import must not shadow the function
 
     res = detente.forecast(loads(TEXT, filename="toy.yaml"), methods=("mean",))
     assert isinstance(res, ForecastResult)

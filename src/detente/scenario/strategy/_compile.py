@@ -19,10 +19,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import ProblemTooLarge, did_you_mean
-from detente.graph._logic import LogicError, Node, evaluate, parse
-from detente.scenario.strategy import RankingSpec, Strategy
+from detente.scenario.strategy._logic import LogicError, Node, evaluate, parse
+from detente.scenario.strategy._model import RankingSpec, Strategy
 
-__all__ = ["Analysis", "Conflict", "analyse"]
+__all__ = ["Analysis", "Conflict", "analyse", "validate_strategy"]
 
 Location = tuple[str | int, ...]
 IntArray = NDArray[np.int64]
@@ -597,3 +597,19 @@ class _Ranking:
                 )
             )
         return rank, problems
+
+
+def validate_strategy(
+    strategy: Strategy, *, actor_ids: Collection[str] | None
+) -> list[tuple[Location, str]]:
+    """Semantic problems of a strategy section, each as (location, message).
+
+    The location is relative to the file root and starts with ``"strategy"`` (for example
+    ``("strategy", "preferences", "MoE", 2)``); an empty list means the section is usable.
+    Checks names (decision makers, options, coalitions; against ``actor_ids`` when given), the
+    syntax of rules and statements (with the column), patterns (length, characters), rankings
+    (states listed twice, patterns matching no feasible state, states missing) and the status
+    quo (feasible, one state).  State-dependent checks are skipped when the conflict has more
+    states than ``strategy.max_states`` (the engine refuses it with a clear message).
+    """
+    return analyse(strategy, actor_ids=actor_ids).problems

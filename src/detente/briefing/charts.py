@@ -1,6 +1,6 @@
 """The briefing's charts: Altair (Vega-Lite) specifications drawn from plain tables.
 
-Every chart function takes the tables :func:`detente.report.build_briefing` prepared (pandas
+Every chart function takes the tables :func:`detente.briefing.build_briefing` prepared (pandas
 DataFrames, in ``Briefing.charts[kind]``) and returns an Altair chart; nothing here runs an
 engine or computes a result.  :func:`to_svg` and :func:`save_chart` render a chart offline with
 vl-convert (no network: remote data URLs are refused).
