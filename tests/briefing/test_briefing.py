@@ -150,6 +150,19 @@ def test_markdown_says_the_verdict_once(minimal_briefing: Briefing) -> None:
     assert "## Sources" in text
 
 
+def test_the_page_says_the_verdict_once(minimal_briefing: Briefing) -> None:
+    import html
+    import re
+
+    page = render_html(minimal_briefing, svgs={})
+    verdict = re.search(r'<section class="verdict.*?</section>', page, flags=re.S)
+    assert verdict is not None
+    s = minimal_briefing.summary
+    assert verdict.group(0).count(s.verdict_label) == 1
+    assert s.headline == f"{s.verdict_label}: {s.reason}"
+    assert html.escape(s.reason[:1].upper() + s.reason[1:]) in verdict.group(0)
+
+
 def test_to_dict_is_json(minimal_briefing: Briefing) -> None:
     data = minimal_briefing.to_dict()
     json.dumps(data, allow_nan=False)

@@ -115,6 +115,7 @@ def test_flagship_report_in_chromium(browser_context: Any, flagship_report: Any)
     # the verdict as the page shows it is the engine's
     summary = briefing.summary
     assert page.inner_text("#verdict .badge") == summary.verdict_label
+    assert page.inner_text("#verdict").count(summary.verdict_label) == 1
     assert page.inner_text("#verdict .margin") == summary.margin_text
     # nothing wider than the window: no chart or table breaks the layout
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

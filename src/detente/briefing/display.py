@@ -17,6 +17,7 @@ __all__ = [
     "METHOD_NAMES",
     "NASH_IN_ZOPA",
     "VERDICT_LABELS",
+    "after_verdict",
     "as_number",
     "issue_value",
     "margin_text",
@@ -78,6 +79,13 @@ def as_number(issue: Issue, value: float | str) -> float:
     if isinstance(value, str):
         return float(issue.rank(value)) if issue.options and value in issue.options else math.nan
     return float(value)
+
+
+def after_verdict(headline: str, label: str) -> str:
+    """The headline without the verdict it opens with ("Blocked: a deal ..." -> "a deal ..."),
+    for views that show the verdict beside it; the whole headline when it does not."""
+    prefix = f"{label}: "
+    return headline[len(prefix) :] if headline.startswith(prefix) else headline
 
 
 def short(text: str, n: int) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from detente.briefing.display import (
     NASH_IN_ZOPA,
     VERDICT_LABELS,
+    after_verdict,
     issue_value,
     margin_text,
     quoted,
@@ -38,6 +39,7 @@ class Summary(Section):
     verdict: str
     verdict_label: str
     headline: str
+    reason: str  # the headline after its verdict, for views that show the verdict beside it
     margin: float | None
     margin_text: str
     zopa: bool
@@ -129,6 +131,7 @@ def build_summary(ctx: Context) -> Summary:
         verdict=a.verdict,
         verdict_label=VERDICT_LABELS.get(a.verdict, a.verdict),
         headline=a.headline(),
+        reason=after_verdict(a.headline(), VERDICT_LABELS.get(a.verdict, a.verdict)),
         margin=a.margin,
         margin_text=margin_text(a.margin),
         zopa=a.zopa,

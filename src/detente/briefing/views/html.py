@@ -351,7 +351,8 @@ def _header(b: Briefing) -> list[str]:
         f'<section class="verdict {esc(s.verdict)}" id="verdict">'
         f'<span class="badge {esc(s.verdict)}">{esc(s.verdict_label)}</span>'
         f'<span class="margin">{esc(s.margin_text)}</span>'
-        f'<p class="headline">{esc(s.headline)}</p></section></header>'
+        # the badge says the verdict: the headline goes on from there
+        f'<p class="headline">{esc(s.reason[:1].upper() + s.reason[1:])}</p></section></header>'
     )
     if b.description:
         out.append(f"<p>{esc(b.description)}</p>")

@@ -37,10 +37,8 @@ def _deal(title: str, deal: tuple[tuple[str, str], ...]) -> list[str]:
 
 def _verdict_line(b: Briefing) -> str:
     s = b.summary
-    # the headline opens with the verdict ("Blocked: ..."): say it once, in bold
-    prefix = f"{s.verdict_label}: "
-    if s.headline.startswith(prefix):
-        return f"**{_md(s.verdict_label)}**: {_md(s.headline[len(prefix) :])}"
+    if s.reason != s.headline:  # the headline opened with the verdict: say it once, in bold
+        return f"**{_md(s.verdict_label)}**: {_md(s.reason)}"
     return f"**{_md(s.verdict_label)}** ({_md(s.margin_text)}). {_md(s.headline)}"
 
 
