@@ -41,13 +41,9 @@ class Written:
 
 @pytest.fixture(scope="session")
 def flagship_report(tmp_path_factory: pytest.TempPathFactory, flagship_path: Path) -> Written:
-    """The flagship's briefing (or the minimal scenario's while the flagship is missing)."""
+    """The flagship's briefing, written to a file."""
     out = tmp_path_factory.mktemp("report") / "briefing.html"
-    if flagship_path.exists():
-        scenario = load(flagship_path)
-    else:
-        scenario = loads(MINIMAL, filename="minimal.yaml")
-    briefing = build_briefing(scenario)
+    briefing = build_briefing(load(flagship_path))
     out.write_text(render_html(briefing), encoding="utf-8")
     return Written(out, briefing)
 

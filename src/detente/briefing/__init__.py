@@ -1,9 +1,9 @@
 """The briefing: a self-contained HTML report with charts, PNG/SVG chart exports and Markdown.
 
 - :func:`build_briefing` runs the engines and gathers every number shown into a
-  :class:`Briefing` (the views compute nothing);
+  :class:`Briefing`, one dataclass per section (the views compute nothing);
 - :func:`report` writes the HTML file (inline CSS and SVG, no scripts, no network);
-- :func:`markdown` gives a Markdown summary for pasting into documents;
+- :func:`render_html` gives that page as text, :func:`markdown` a Markdown summary;
 - :func:`chart` builds one chart (Altair) by kind; :func:`save_chart` writes it as PNG or SVG.
 
 >>> from detente.scenario import load
@@ -17,9 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.briefing.briefing import SECTIONS, Briefing, build_briefing
-from detente.briefing.charts import CHART_KINDS, chart_for, save_chart, to_png, to_svg
-from detente.briefing.render import render_html, render_markdown
+from detente.briefing.build import CHART_SECTIONS, SECTIONS, build_briefing
+from detente.briefing.charts import CHART_KINDS, save_chart
+from detente.briefing.model import Briefing
+from detente.briefing.views.html import render_html
 from detente.errors import InputError
 
 if TYPE_CHECKING:
@@ -27,32 +28,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHART_KINDS",
-    "CHART_SECTIONS",
     "SECTIONS",
     "Briefing",
     "build_briefing",
     "chart",
-    "chart_for",
     "markdown",
     "render_html",
     "report",
     "save_chart",
-    "to_png",
-    "to_svg",
 ]
-
-#: The briefing section each chart kind needs.
-CHART_SECTIONS: dict[str, str] = {
-    "space": "space",
-    "shortfalls": "shortfalls",
-    "levers": "levers",
-    "whatifs": "whatifs",
-    "trajectories": "forecast",
-    "quadrant": "forecast",
-    "graph": "graph",
-    "montecarlo": "montecarlo",
-    "timeline": "timeline",
-}
 
 
 def report(
@@ -67,7 +51,8 @@ def report(
     Parameters
     ----------
     scenario : Scenario
-        A loaded scenario.
+        A loaded scenario, or a transformation of one (``scenario.at(date)``,
+        ``scenario.variant(name)``).
     output : Path
         The HTML file to write; its folder is created if needed.
     simulate : int, optional
@@ -85,24 +70,22 @@ def report(
     detente.errors.InputError
         ``output`` exists and ``overwrite`` is false, or a bad option value.
     """
+    from detente.briefing._write import refuse_existing, write_output
+
     output = Path(output)
-    if output.exists() and not overwrite:
-        raise InputError(
-            f"{output} exists; use --force to overwrite it", path="output", file=str(output)
-        )
+    refuse_existing(output, overwrite=overwrite)  # before any engine runs
     if simulate is not None and simulate < 1:
         raise InputError(
             f"--simulate needs a positive number of draws (got {simulate})", path="simulate"
         )
-    briefing = build_briefing(scenario, simulate=simulate)
-    text = render_html(briefing)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    return output
+    text = render_html(build_briefing(scenario, simulate=simulate))
+    return write_output(output, text, overwrite=overwrite)
 
 
 def markdown(briefing: Briefing) -> str:
     """The briefing as Markdown (for ``detente assess --format markdown``)."""
+    from detente.briefing.views.markdown import render_markdown
+
     return render_markdown(briefing)
 
 
@@ -121,10 +104,13 @@ def chart(
     detente.errors.InputError
         An unknown kind, or a chart this scenario cannot have (with the reason).
     """
-    if kind not in CHART_SECTIONS:
-        chart_for(kind, {})  # raises the "unknown chart" error with a hint
-    briefing = build_briefing(scenario, simulate=simulate, sections=[CHART_SECTIONS[kind]])
-    if kind not in briefing.charts:
-        reason = briefing.unavailable.get(CHART_SECTIONS[kind], "nothing to draw")
+    from detente.briefing.charts import chart_for, check_kind
+
+    check_kind(kind)
+    section = CHART_SECTIONS[kind]
+    briefing = build_briefing(scenario, simulate=simulate, sections=[section])
+    tables = briefing.charts.get(kind)
+    if tables is None:
+        reason = briefing.unavailable.get(section, "nothing to draw")
         raise InputError(f"no {kind} chart for this scenario: {reason}", path="kind")
-    return chart_for(kind, briefing.charts[kind])
+    return chart_for(kind, tables)

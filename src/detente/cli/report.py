@@ -71,21 +71,15 @@ def chart(
     force: Force = False,
 ) -> None:
     """Export one chart of the briefing as PNG or SVG."""
-    from detente.briefing import CHART_SECTIONS, chart_for, save_chart
     from detente.briefing import chart as make_chart
+    from detente.briefing import save_chart
+    from detente.briefing.charts import check_chart_path, check_kind
 
     parse_date(as_of)
-    if kind not in CHART_SECTIONS:
-        chart_for(kind, {})  # the "unknown chart, did you mean" error
-    if output.suffix.lower() not in (".png", ".svg"):
-        raise InputError(
-            f"cannot write a chart as '{output.suffix or output.name}': use a .png or .svg "
-            "file name",
-            path="--output",
-        )
+    check_kind(kind)  # the "unknown chart, did you mean" error
+    check_chart_path(output, option="--output")
     _refuse_existing(output, force)
     scenario = load_scenario(file, as_of=as_of)
     figure = make_chart(scenario, kind, simulate=simulate)
-    output.parent.mkdir(parents=True, exist_ok=True)
     save_chart(figure, output, overwrite=force)
     console.print(f"wrote {output}", markup=False, highlight=False)

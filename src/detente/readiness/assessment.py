@@ -43,6 +43,7 @@ from detente.readiness.levers import FactLever, Lever, lever_search, preconditio
 from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
 from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.terms import Frontier, nash_solution, pareto_frontier
+from detente.readiness.zopa import RedLineIntervals, ZopaBox, red_line_intervals, zopa_box
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -299,6 +300,14 @@ class Assessment:
             lines.append(f"  - weighted by capability: {show(t.nash_weighted)}")
             lines.append(f"  - the most even deal (x*): {show(t.closest_deal)}")
         return "\n".join(lines)
+
+    def zopa_box(self) -> ZopaBox | None:
+        """Per issue, the exact range of the ZOPA (None without one): :func:`.zopa.zopa_box`."""
+        return zopa_box(self._problem, known=[self._result.x]) if self.zopa else None
+
+    def red_line_intervals(self) -> RedLineIntervals:
+        """Per veto red line and issue, the values it allows: :func:`.zopa.red_line_intervals`."""
+        return red_line_intervals(self._problem)
 
     def frontier(self, *, points_per_issue: int = 21) -> Frontier:
         """The ZOPA over a grid of outcomes and its Pareto frontier (for charts)."""
