@@ -112,7 +112,9 @@ def reliability_chart(result: Backtest) -> Any:
             x=x,
             y=y,
             color=color,
-            size=alt.Size("questions:Q", title="questions", scale=alt.Scale(range=[40, 400])),
+            size=alt.Size(
+                "questions:Q", title="questions", scale=alt.Scale(range=[40, 400], zero=False)
+            ),
         )
     )
     chart = alt.layer(diagonal, bars, points).properties(
