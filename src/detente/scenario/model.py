@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from detente.scenario.distributions import DistributionSpec
+from detente.scenario.questions import Question
 from detente.scenario.strategy import Strategy
 
 if TYPE_CHECKING:
@@ -323,6 +324,7 @@ class Scenario(_Model):
     uncertainty: dict[str, DistributionSpec] = Field(default_factory=dict)
     what_ifs: dict[str, WhatIf] = Field(default_factory=dict)
     strategy: Strategy | None = None
+    questions: dict[str, Question] = Field(default_factory=dict)
 
     _filename: str | None = PrivateAttr(default=None)
     _what_if: str | None = PrivateAttr(default=None)

@@ -18,6 +18,7 @@ from detente.scenario import expr as ex
 from detente.scenario.distributions import DistributionSpec
 from detente.scenario.model import Actor, Scenario
 from detente.scenario.paths import Judgment, resolve
+from detente.scenario.questions import check_questions
 from detente.scenario.yamlio import Loc
 
 __all__ = ["Problem", "check_scenario", "expr_context", "fact_context", "issue_context"]
@@ -298,4 +299,5 @@ def check_scenario(scenario: Scenario, raw: Any) -> list[Problem]:
         actor_ids = set(scenario.actors) if scenario.actors else None
         for where, message in validate_strategy(scenario.strategy, actor_ids=actor_ids):
             problems.append((where, message, None))
+    problems.extend(check_questions(scenario))
     return problems
