@@ -96,9 +96,9 @@ def report(
         )
     briefing = build_briefing(scenario, simulate=simulate)
     text = render_html(briefing)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    return output
+    from detente._files import write_atomic
+
+    return write_atomic(output, text, overwrite=overwrite, make_parents=True)
 
 
 def markdown(briefing: Briefing) -> str:

@@ -673,8 +673,7 @@ def save_chart(chart: Chart, path: Path, *, overwrite: bool = False) -> Path:
         raise InputError(
             f"{path} exists; use --force to overwrite it", path="output", file=str(path)
         )
-    if suffix == ".svg":
-        path.write_text(to_svg(chart), encoding="utf-8")
-    else:
-        path.write_bytes(to_png(chart))
-    return path
+    from detente._files import write_atomic
+
+    data: str | bytes = to_svg(chart) if suffix == ".svg" else to_png(chart)
+    return write_atomic(path, data, overwrite=overwrite, make_parents=True)
