@@ -9,6 +9,7 @@ anything caused by the input.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ __all__ = [
     "ProblemTooLarge",
     "ScenarioError",
     "did_you_mean",
+    "printable",
 ]
 
 
@@ -103,3 +105,32 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ``" (did you mean 'x'?)"`` suffix for the closest candidate, or ``""`` if none is close."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+#: Characters that must never reach a terminal raw: C0 and C1 controls (escape sequences clear
+#: the screen, change colours or forge lines), DEL, line and paragraph separators, and the
+#: bidirectional overrides and isolates that reorder what is shown ("Trojan source").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_KEEP_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` with every control character escaped (``\\x1b``, ``\\u202e``), safe to print.
+
+    Parameters
+    ----------
+    text : str
+        Text that may come from a user's file or command line.
+    keep_lines : bool
+        Keep line breaks and tabs (for multi-line output); otherwise they are escaped too, so
+        that one error stays one line.
+    """
+    pattern = _UNSAFE_KEEP_LINES if keep_lines else _UNSAFE
+    return pattern.sub(_escape, text)

@@ -1,27 +1,21 @@
-"""The one place the briefing writes a file (so that atomic writing is a one-line change)."""
+"""The one place the briefing writes a file: atomically, through :mod:`detente._files`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from detente.errors import InputError
+from detente._files import check_target, write_atomic
 
 __all__ = ["refuse_existing", "write_output"]
 
 
 def refuse_existing(path: Path, *, overwrite: bool) -> None:
-    """Refuse to replace an existing file unless asked to (the CLI's ``--force``)."""
-    if path.exists() and not overwrite:
-        raise InputError(
-            f"{path} exists; use --force to overwrite it", path="output", file=str(path)
-        )
+    """Refuse early, before the work, an output that the final write would refuse."""
+    check_target(path, overwrite=overwrite)
 
 
 def write_output(path: Path, data: str | bytes, *, overwrite: bool) -> Path:
-    """Write ``data`` (text as UTF-8) to ``path``, creating its folder; never over an existing
-    file unless ``overwrite``."""
-    refuse_existing(path, overwrite=overwrite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.write_bytes(payload)
-    return path
+    """Write ``data`` (text as UTF-8) to ``path``, creating its folder: a temporary file beside
+    the target moved into place; without ``overwrite`` a file created meanwhile is never
+    replaced."""
+    return write_atomic(path, data, overwrite=overwrite, make_parents=True)

@@ -145,7 +145,7 @@ def build_briefing(
         description=scenario.description,
         as_of=scenario.as_of.isoformat() if scenario.as_of else None,
         filename=scenario.filename,
-        what_if=scenario.what_ifs[what_if].label if what_if in scenario.what_ifs else what_if,
+        what_if=None if what_if is None else scenario.what_ifs[what_if].label,
         sections=built,
         unavailable=unavailable,
     )

@@ -2,15 +2,18 @@
 
 Each command lives in its own module and registers itself on :data:`detente.cli._app.app`.
 :func:`main` turns every :class:`detente.errors.DetenteError` into ``detente: error: ...`` lines on
-standard error and exit code 2, never a traceback.
+standard error and exit code 2, never a traceback; each line has its control characters escaped,
+so that text from a file or the command line can neither break it in two nor act on the
+terminal.  Python warnings are not shown to users (``-W`` or ``PYTHONWARNINGS`` still show them).
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
 
 from detente.cli._app import app
-from detente.errors import DetenteError
+from detente.errors import DetenteError, printable
 
 __all__ = ["app", "main"]
 
@@ -39,13 +42,24 @@ def _register() -> None:
 _register()
 
 
+def _error(message: str) -> None:
+    sys.stderr.write(f"detente: error: {printable(message)}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 a negative answer where documented, 2 errors)."""
+    with warnings.catch_warnings():
+        if not sys.warnoptions:
+            warnings.simplefilter("ignore")
+        return _run(argv)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         app(args=argv, prog_name="detente", standalone_mode=False)
     except DetenteError as exc:
         for diagnostic in exc.diagnostics():
-            sys.stderr.write(f"detente: error: {diagnostic}\n")
+            _error(str(diagnostic))
         return 2
     except SystemExit as exc:  # typer/click exit inside a command
         return int(exc.code or 0) if isinstance(exc.code, int | None) else 2
@@ -60,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(code, int) and callable(message):
             ctx = getattr(exc, "ctx", None)
             command = getattr(ctx, "command_path", "detente") if ctx is not None else "detente"
-            sys.stderr.write(f"detente: error: {message()} (see '{command} --help')\n")
+            if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: the help, no error
+                sys.stdout.write(str(message()).rstrip("\n") + "\n")
+                return code
+            _error(f"{message()} (see '{command} --help')")
             return code
         if isinstance(code, int):  # click's Exit
             return code

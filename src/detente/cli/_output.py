@@ -1,17 +1,26 @@
-"""Printing helpers shared by the commands: JSON, Rich or plain text, errors."""
+"""Printing helpers shared by the commands: JSON, Rich or plain text, errors.
+
+Everything printed may hold text from a user's file or command line, so nothing reaches the
+terminal as it came: Rich never reads markup or emoji codes in it (``[/bold]``, ``[link=...]``,
+``Budget [EUR]`` print as written), and control characters -- escape sequences that clear the
+screen, change colours or forge a ``detente: error:`` line -- are printed escaped
+(:func:`detente.errors.printable`), in plain text, in Rich output and in JSON.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.text import Text
 
 from detente._results import jsonable
-from detente.errors import InputError
+from detente.errors import InputError, printable
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -25,13 +34,37 @@ __all__ = [
     "write_text",
 ]
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+
+class SafeConsole(Console):
+    """A Rich console that takes every string as plain text with its control characters escaped.
+
+    Markup and emoji codes are off (user text such as ``[/bold]`` would raise ``MarkupError``,
+    ``[link=...]`` would emit a terminal hyperlink); style with :class:`rich.text.Text` instead.
+    Strings reach Rich through :meth:`render_str` (``print``, table cells and titles), where
+    control characters are escaped.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("emoji", False)
+        kwargs.setdefault("highlight", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text, keep_lines=True), **kwargs)
+
+
+console = SafeConsole(soft_wrap=True)
+err_console = SafeConsole(stderr=True)
+
+# Characters JSON leaves raw but a terminal may act on (C0 controls are already escaped by json).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as indented strict JSON to standard output."""
-    sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False))
+    """Write ``data`` as indented strict JSON to standard output (control characters escaped)."""
+    text = json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
 
 
@@ -39,20 +72,30 @@ def parse_date(text: str | None, *, option: str = "--as-of") -> dt.date | None:
     """A ``YYYY-MM-DD`` option value as a date (``None`` stays ``None``)."""
     if text is None:
         return None
+    from detente.scenario.limits import MAX_DATE, MIN_DATE
+
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(
             f"'{text}' is not a date; write it as YYYY-MM-DD (e.g. 2022-12-04)", path=option
         ) from None
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise InputError(
+            f"{date.isoformat()} is outside the supported dates {MIN_DATE.isoformat()} to "
+            f"{MAX_DATE.isoformat()}",
+            path=option,
+        )
+    return date
 
 
 def write_text(text: str) -> None:
-    """Plain text to standard output (through Rich only in a terminal, without markup)."""
+    """Plain text to standard output (through Rich only in a terminal, without markup), with
+    control characters escaped."""
     if console.is_terminal:
         console.print(text, markup=False)
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(printable(text, keep_lines=True) + "\n")
 
 
 def load_scenario(file: Path, *, as_of: str | None = None, what_if: str | None = None) -> Scenario:

@@ -105,7 +105,11 @@ def forecast(
 
 
 def _print(result: ForecastResult) -> None:
-    console.print(f"[bold]{result.title}[/bold]")
+    from rich.text import Text
+
+    from detente.errors import printable
+
+    console.print(Text(printable(result.title), style="bold"))  # the title is user text
     for f in result.issues:
         console.print(_methods_table(f))
         if f.eum is not None:

@@ -39,10 +39,10 @@ def backtest(
     from detente.record import backtest as run_backtest
     from detente.record import render_html, scenario_files
 
-    if report is not None and report.exists() and not force:
-        raise InputError(
-            f"{report} exists; use --force to overwrite it", path="--report", file=str(report)
-        )
+    if report is not None:
+        from detente._files import check_target
+
+        check_target(report, overwrite=force)  # early; the write refuses atomically too
     files = scenario_files(directory)
     if not files:
         raise InputError("no scenario files (*.yaml) in this folder", file=str(directory))
@@ -50,7 +50,7 @@ def backtest(
     if report is not None:
         from detente.record.report import write_html
 
-        write_html(render_html(result), report)
+        write_html(render_html(result), report, overwrite=force)
     if as_json:
         print_json(result.to_dict())
         return

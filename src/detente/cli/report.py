@@ -9,7 +9,7 @@ import typer
 
 from detente.cli._app import app
 from detente.cli._output import console, load_scenario, parse_date
-from detente.errors import InputError
+from detente.errors import printable
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
 AsOf = Annotated[
@@ -24,9 +24,11 @@ Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing outp
 
 
 def _refuse_existing(path: Path, force: bool) -> None:
-    # checked before any engine runs: a refused overwrite should cost nothing
-    if path.exists() and not force:
-        raise InputError(f"{path} exists; use --force to overwrite it", path="--output")
+    # checked before any engine runs, so that a refused overwrite costs nothing; the write
+    # itself refuses atomically too (a file created meanwhile is never replaced)
+    from detente._files import check_target
+
+    check_target(path, overwrite=force)
 
 
 @app.command()
@@ -48,7 +50,7 @@ def report(
     _refuse_existing(output, force)
     scenario = load_scenario(file, as_of=as_of)
     path = write_report(scenario, output=output, simulate=simulate, overwrite=force)
-    console.print(f"wrote {path}", markup=False, highlight=False)
+    console.print(f"wrote {printable(str(path))}", markup=False, highlight=False)
 
 
 @app.command()
@@ -82,4 +84,4 @@ def chart(
     scenario = load_scenario(file, as_of=as_of)
     figure = make_chart(scenario, kind, simulate=simulate)
     save_chart(figure, output, overwrite=force)
-    console.print(f"wrote {output}", markup=False, highlight=False)
+    console.print(f"wrote {printable(str(output))}", markup=False, highlight=False)

@@ -11,7 +11,7 @@ import typer
 
 from detente.cli._app import app
 from detente.cli._output import console, print_json
-from detente.errors import DetenteError, Diagnostic, InputError
+from detente.errors import DetenteError, Diagnostic, printable
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
 
@@ -26,14 +26,15 @@ def check(
 
     failed: list[DetenteError] = []
     for path in files:
+        name = printable(str(path))  # one line, whatever the name holds
         try:
             scenario = load(path)
         except DetenteError as exc:
             n = len(exc.diagnostics())
-            console.print(f"{path}: {n} error{'s' if n != 1 else ''}", markup=False)
+            console.print(f"{name}: {n} error{'s' if n != 1 else ''}", markup=False)
             failed.append(exc)
             continue
-        console.print(f"{path}: ok, {summary_line(scenario)}", markup=False)
+        console.print(f"{name}: ok, {printable(summary_line(scenario))}", markup=False)
     if failed:
         raise _Many(failed)
 
@@ -78,13 +79,12 @@ def schema(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """The JSON Schema of the scenario format, for editors to validate and complete files."""
+    from detente._files import write_atomic
     from detente.scenario.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
-    if output.exists() and not force:
-        raise InputError("file exists; use --force to overwrite it", file=str(output))
-    output.write_text(text, encoding="utf-8")
-    console.print(f"wrote {output}", markup=False)
+    write_atomic(output, text, overwrite=force)
+    console.print(f"wrote {printable(str(output))}", markup=False)

@@ -12,7 +12,7 @@ import typer
 
 from detente.cli._app import app
 from detente.cli._output import console, err_console, load_scenario, print_json, write_text
-from detente.errors import InputError
+from detente.errors import InputError, printable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +91,7 @@ def timeline(
         return
     frame = series.to_frame()
     if as_csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        sys.stdout.write(printable(frame.to_csv(index=False), keep_lines=True))
         return
     table = Table(title=f"Readiness over time ({series.scenario_id})", title_justify="left")
     for column in ("date", "verdict", "margin", "unmet", "what changed"):

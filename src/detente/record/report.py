@@ -10,12 +10,11 @@ scenario file.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detente._files import write_atomic
 from detente.errors import InputError
 
 if TYPE_CHECKING:
@@ -261,19 +260,6 @@ def render_html(result: Backtest, *, title: str = "detente track record") -> str
     )
 
 
-def write_html(text: str, path: Path) -> Path:
-    """Write the page atomically (a temporary file in the same folder, then renamed)."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".detente-", suffix=".html", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise InputError(f"cannot write the report: {exc.strerror}", file=str(target)) from None
-    return target
+def write_html(text: str, path: Path, *, overwrite: bool = False) -> Path:
+    """Write the page atomically; an existing file is replaced only with ``overwrite``."""
+    return write_atomic(path, text, overwrite=overwrite, make_parents=True)

@@ -1,4 +1,9 @@
-"""The scenario as the article reads it, for ``detente show``: presentation only, no analysis."""
+"""The scenario as the article reads it, for ``detente show``: presentation only, no analysis.
+
+Every line is plain text (never Rich markup: ``[/bold]`` in a title prints as written) with its
+control characters escaped; a line break inside a field continues on an indented line, so that
+no field can start a line of its own (a forged ``detente: error:``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass, field
 from rich.console import Group
 from rich.text import Text
 
+from detente.errors import printable
 from detente.scenario.model import Actor, Scenario
 
 __all__ = ["Document", "describe_scenario", "summary_line"]
@@ -19,7 +25,9 @@ class Document:
     lines: list[tuple[int, str, str]] = field(default_factory=list)
 
     def add(self, text: str, *, indent: int = 0, style: str = "") -> None:
-        self.lines.append((indent, text, style))
+        first, *rest = printable(text, keep_lines=True).split("\n")
+        self.lines.append((indent, first, style))
+        self.lines.extend((indent + 1, line, style) for line in rest)
 
     def to_text(self) -> str:
         return "".join("  " * indent + text + "\n" for indent, text, _ in self.lines)

@@ -18,6 +18,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from detente.errors import Diagnostic, ScenarioError, did_you_mean
+from detente.scenario._frozen import FrozenDict
 from detente.scenario.model import Scenario
 from detente.scenario.validate import check_scenario
 from detente.scenario.yamlio import Loc, Located, format_loc, read_yaml, read_yaml_text
@@ -47,24 +48,33 @@ def load(path: str | Path) -> Scenario:
     detente.errors.ScenarioError
         Every problem found, each as ``FILE:LINE:COL: path: message``.
     """
-    return build(read_yaml(path))
+    return build(read_yaml(path, partial=True))
 
 
 def loads(text: str, *, filename: str = "<string>") -> Scenario:
     """Like :func:`load`, from YAML text; ``filename`` is used in messages."""
-    return build(read_yaml_text(text, filename=filename))
+    return build(read_yaml_text(text, filename=filename, partial=True))
 
 
 def build(located: Located) -> Scenario:
-    """Validate data read by :mod:`detente.scenario.yamlio` into a :class:`Scenario`."""
+    """Validate data read by :mod:`detente.scenario.yamlio` into a :class:`Scenario`.
+
+    Every problem is collected before anything is raised: the YAML reader's (duplicate keys,
+    custom tags, numbers too large), the model's (shape, types, ranges) and the whole-file rules
+    (references, expressions, paths), each once, in file order.
+    """
     data = located.data
+    reading = list(located.errors)
     if not isinstance(data, dict):
+        if reading and located.covers(()):
+            raise ScenarioError(reading)
         raise ScenarioError(
             [
+                *reading,
                 located.diagnostic(
                     (),
                     ("a scenario file is a mapping with at least 'detente: 1', 'id' and 'title'"),
-                )
+                ),
             ]
         )
     for section in ("actors", "issues"):
@@ -85,17 +95,21 @@ def build(located: Located) -> Scenario:
         diags = _pydantic_diagnostics(exc, located)
         repaired = _without_errors(data, exc, located)
         if repaired is None:
-            raise ScenarioError(diags) from None
-        scenario, data, removed = repaired
+            raise ScenarioError(_sorted(_dedupe([*reading, *diags]))) from None
+        scenario, data, removed, sections = repaired
         # Report the whole-file problems of what did validate too, except echoes of the removals.
-        for loc, msg, col in check_scenario(scenario, data):
-            if not any(f"'{name}'" in msg for name in removed):
+        for loc, msg, col in check_scenario(scenario, data, invalid=sections):
+            if not located.covers(loc) and not any(f"'{name}'" in msg for name in removed):
                 diags.append(located.diagnostic(loc, msg, column_offset=col))
-        raise ScenarioError(_sorted(_dedupe(diags))) from None
+        raise ScenarioError(_sorted(_dedupe([*reading, *diags]))) from None
     problems = check_scenario(scenario, data)
-    if problems:
-        diags = [located.diagnostic(loc, msg, column_offset=col) for loc, msg, col in problems]
-        raise ScenarioError(_sorted(_dedupe(diags)))
+    diags = [
+        located.diagnostic(loc, msg, column_offset=col)
+        for loc, msg, col in problems
+        if not located.covers(loc)
+    ]
+    if reading or diags:
+        raise ScenarioError(_sorted(_dedupe([*reading, *diags])))
     update: dict[str, Any] = {}
     if any(
         a.date < b.date for a, b in zip(scenario.statements[1:], scenario.statements, strict=False)
@@ -114,17 +128,20 @@ _PLACEHOLDERS: dict[str, Any] = {"detente": 1, "id": "x", "title": "x"}
 
 def _without_errors(
     data: dict[str, Any], exc: ValidationError, located: Located
-) -> tuple[Scenario, dict[str, Any], set[str]] | None:
+) -> tuple[Scenario, dict[str, Any], set[str], frozenset[str]] | None:
     """The data with every entry that failed validation removed, validated, for further checks.
 
-    Returns the scenario, the pruned data and the ids of removed actors, issues, facts and
-    sources (so that "unknown id" echoes of a removal are not reported), or ``None`` if pruning
-    does not give a valid scenario within a few rounds.
+    Returns the scenario, the pruned data, the ids of removed actors, issues, facts and
+    sources (so that "unknown id" echoes of a removal are not reported) and the top-level
+    sections that were removed whole or lost an entry (so that "needs 'actors'" or "at least
+    two vetoes" are not reported for a section that is there but broken), or ``None`` if
+    pruning does not give a valid scenario within a few rounds.
     """
     import copy
 
     pruned = copy.deepcopy(data)
     removed: set[str] = set()
+    sections: set[str] = set()
     error: ValidationError | None = exc
     for _ in range(5):
         assert error is not None
@@ -140,8 +157,12 @@ def _without_errors(
             _delete(pruned, loc)
             if len(loc) == 2 and isinstance(loc[1], str):
                 removed.add(loc[1])
+                if loc[0] == "actors":  # "at least two vetoes" would be an echo of the removal
+                    sections.add("actors")
+            elif len(loc) == 1:
+                sections.add(str(loc[0]))
         try:
-            return Scenario.model_validate(pruned), pruned, removed
+            return Scenario.model_validate(pruned), pruned, removed, frozenset(sections)
         except ValidationError as again:
             error = again
     return None
@@ -218,7 +239,7 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
             else:
                 origin = get_origin(tp)
                 args = get_args(tp)
-                if origin is dict and len(args) == 2:
+                if origin in (dict, FrozenDict) and len(args) == 2:
                     nxt.extend(_unwrap(args[1]))
                 elif origin in (tuple, list) and args:
                     nxt.extend(_unwrap(args[0]))
@@ -277,10 +298,29 @@ def _pattern_help(loc: Loc) -> str:
     return "a letter, then letters, digits or '_'"
 
 
+def _holds_unread(value: Any, loc: Loc, located: Located) -> bool:
+    """Whether ``value`` (the input at ``loc``) holds a value the reader could not read.
+
+    Such a value is ``None`` in the data; a validator of an enclosing mapping or list (a
+    distribution's parameters, say) would report it again as "got None".
+    """
+    for path in located.error_paths:
+        if len(path) <= len(loc) or path[: len(loc)] != loc:
+            continue
+        node = value
+        for part in path[len(loc) :]:
+            node = _child(node, part)
+        if node is None:
+            return True
+    return False
+
+
 def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     for err in exc.errors():
         loc = _clean_loc(tuple(err["loc"]), located)
+        if located.covers(loc) or _holds_unread(err.get("input"), loc, located):
+            continue  # the reader already reported this value (a custom tag, a huge number)
         message, at_key = _message(err, loc)
         if err["type"] == "missing":
             diag = located.diagnostic(loc[:-1], message)

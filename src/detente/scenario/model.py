@@ -11,11 +11,21 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
 
+from detente.scenario._frozen import FrozenDict, freeze
 from detente.scenario.distributions import DistributionSpec
+from detente.scenario.limits import MAX_DATE, MIN_DATE
 from detente.scenario.questions import Question
 from detente.scenario.strategy import Strategy
 
@@ -71,33 +81,88 @@ Value = Annotated[float | str, BeforeValidator(_number_or_option)]
 Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 Unit = Annotated[float, BeforeValidator(_finite_number), Field(ge=0.0, le=1.0)]
 Id = Annotated[str, Field(pattern=ID_RE)]
-Text = Annotated[str, Field(min_length=1)]
+
+# Control characters have no use in a scenario's text and would act on a terminal that prints it
+# (escape sequences, carriage returns, bidirectional overrides); line breaks only where prose is.
+_CONTROL_PROSE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _no_control(value: str, pattern: re.Pattern[str], where: str) -> str:
+    bad = pattern.search(value)
+    if bad is not None:
+        raise ValueError(
+            f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1} is not "
+            f"allowed in {where}"
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    return _no_control(value, _CONTROL_LINE, "a name or label (one line of text)")
+
+
+def _prose(value: str) -> str:
+    return _no_control(value, _CONTROL_PROSE, "text (line breaks and tabs only)")
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
+"""One line of text: a name, a label, a title, a unit."""
+Prose = Annotated[str, AfterValidator(_prose)]
+"""Text that may span lines: a note, a quote, a description."""
+Text = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+"""A required, non-empty line of text."""
+ProseText = Annotated[str, Field(min_length=1), AfterValidator(_prose)]
+"""Required, non-empty prose."""
+
+
+def _supported_date(value: dt.date) -> dt.date:
+    # Dates feed the time-series engines (64-bit nanosecond timestamps): refuse what they cannot
+    # hold at load time, with the field's line, rather than fail later in a command.
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(
+            f"{value.isoformat()} is outside the supported dates "
+            f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+        )
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_supported_date)]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied; mappings and lists in it become read-only.
+
+        pydantic copies without validating, so the values of ``update`` are frozen here: a copy
+        can never hold a mapping that could be changed in place.
+        """
+        frozen = {k: freeze(v) for k, v in update.items()} if update else None
+        return super().model_copy(update=frozen, deep=deep)
 
 
 class Source(_Model):
     """Where the evidence comes from."""
 
     title: Text
-    publisher: str | None = None
-    author: str | None = None
+    publisher: Line | None = None
+    author: Line | None = None
     date: dt.date | None = None
-    url: str | None = None
-    note: str | None = None
+    url: Line | None = None
+    note: Prose | None = None
 
 
 class Issue(_Model):
     """What a settlement decides: a continuous ``scale`` or ordered discrete ``options``."""
 
     label: Text
-    unit: str | None = None
+    unit: Line | None = None
     scale: tuple[Number, Number] | None = None
     options: tuple[Text, ...] | None = None
     status_quo: Value
-    description: str | None = None
+    description: Prose | None = None
     source: str | None = None
 
     @model_validator(mode="after")
@@ -106,6 +171,10 @@ class Issue(_Model):
             raise ValueError("give either 'scale: [low, high]' or 'options: [...]', not both")
         if self.scale is not None and not self.scale[0] < self.scale[1]:
             raise ValueError("scale must be [low, high] with low < high")
+        if self.scale is not None and not math.isfinite(self.scale[1] - self.scale[0]):
+            raise ValueError(
+                "scale too wide: high - low must be a finite number (at most about 1.8e308)"
+            )
         if self.options is not None:
             if len(self.options) < 2:
                 raise ValueError("an option issue needs at least two options")
@@ -176,36 +245,36 @@ class RedLine(_Compiled):
     """A condition every acceptable deal must meet."""
 
     rule: Text
-    label: str | None = None
+    label: Line | None = None
     source: str | None = None
-    quote: str | None = None
+    quote: Prose | None = None
 
 
 class Precondition(_Compiled):
     """What must hold, over facts, before the actor joins talks."""
 
     requires: Text
-    label: str | None = None
+    label: Line | None = None
     source: str | None = None
-    quote: str | None = None
+    quote: Prose | None = None
 
 
 class NoDeal(_Model):
     """What the actor expects if fighting goes on (its BATNA) and what fighting costs it."""
 
-    horizon: str | None = None
-    outcome: dict[str, Value] = Field(default_factory=dict)
+    horizon: Line | None = None
+    outcome: FrozenDict[str, Value] = Field(default_factory=FrozenDict)
     cost: Unit = 0.0
     source: str | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class Consideration(_Model):
     """The article's reasoning, kept with its source."""
 
-    text: Text
+    text: ProseText
     source: str | None = None
-    quote: str | None = None
+    quote: Prose | None = None
 
 
 class Actor(_Model):
@@ -216,9 +285,9 @@ class Actor(_Model):
     veto: Bool = Field(default=False, description="Must accept any deal; default true for parties.")
     capability: Annotated[float, BeforeValidator(_finite_number), Field(gt=0.0)] = 1.0
     supports: tuple[str, ...] = ()
-    positions: dict[str, Value] = Field(default_factory=dict)
-    salience: dict[str, Unit] = Field(default_factory=dict)
-    values: dict[str, dict[str, Unit]] = Field(default_factory=dict)
+    positions: FrozenDict[str, Value] = Field(default_factory=FrozenDict)
+    salience: FrozenDict[str, Unit] = Field(default_factory=FrozenDict)
+    values: FrozenDict[str, FrozenDict[str, Unit]] = Field(default_factory=FrozenDict)
     red_lines: tuple[RedLine, ...] = ()
     no_deal: NoDeal | None = None
     preconditions: tuple[Precondition, ...] = ()
@@ -248,23 +317,23 @@ class Fact(_Model):
     """A yes/no proposition that preconditions test."""
 
     value: Bool
-    label: str | None = None
+    label: Line | None = None
     source: str | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class Statement(_Model):
     """A dated public signal by an actor."""
 
-    date: dt.date
+    date: Date
     actor: str
     target: str | None = None
-    speaker: str | None = None
+    speaker: Line | None = None
     stance: Literal["reject", "conditional", "open", "propose", "mediate"]
     cameo: str | None = None
-    quote: str | None = None
+    quote: Prose | None = None
     source: str | None = None
-    note: str | None = None
+    note: Prose | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -287,9 +356,9 @@ class Statement(_Model):
 class TimelineEntry(_Model):
     """A dated change of facts or judgments, applied for analysis "as of" a date."""
 
-    date: dt.date
-    set: dict[str, Any] = Field(min_length=1)
-    note: str | None = None
+    date: Date
+    set: FrozenDict[str, Any] = Field(min_length=1)
+    note: Prose | None = None
     source: str | None = None
 
 
@@ -297,8 +366,8 @@ class WhatIf(_Model):
     """A named variant of the scenario: the article's alternative scenarios."""
 
     label: Text
-    set: dict[str, Any] = Field(min_length=1)
-    note: str | None = None
+    set: FrozenDict[str, Any] = Field(min_length=1)
+    note: Prose | None = None
     source: str | None = None
 
 
@@ -311,20 +380,20 @@ class Scenario(_Model):
     detente: Literal[1]
     id: Annotated[str, Field(pattern=SCENARIO_ID_RE)]
     title: Text
-    question: str | None = None
-    as_of: dt.date | None = None
-    description: str | None = None
+    question: Prose | None = None
+    as_of: Date | None = None
+    description: Prose | None = None
     single_veto: Bool = False
-    sources: dict[str, Source] = Field(default_factory=dict)
-    issues: dict[str, Issue] = Field(default_factory=dict)
-    actors: dict[str, Actor] = Field(default_factory=dict)
-    facts: dict[str, Fact] = Field(default_factory=dict)
+    sources: FrozenDict[str, Source] = Field(default_factory=FrozenDict)
+    issues: FrozenDict[str, Issue] = Field(default_factory=FrozenDict)
+    actors: FrozenDict[str, Actor] = Field(default_factory=FrozenDict)
+    facts: FrozenDict[str, Fact] = Field(default_factory=FrozenDict)
     statements: tuple[Statement, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
-    uncertainty: dict[str, DistributionSpec] = Field(default_factory=dict)
-    what_ifs: dict[str, WhatIf] = Field(default_factory=dict)
+    uncertainty: FrozenDict[str, DistributionSpec] = Field(default_factory=FrozenDict)
+    what_ifs: FrozenDict[str, WhatIf] = Field(default_factory=FrozenDict)
     strategy: Strategy | None = None
-    questions: dict[str, Question] = Field(default_factory=dict)
+    questions: FrozenDict[str, Question] = Field(default_factory=FrozenDict)
 
     _filename: str | None = PrivateAttr(default=None)
     _what_if: str | None = PrivateAttr(default=None)

@@ -34,9 +34,28 @@ def _distribution_schema() -> dict[str, Any]:
     return {"oneOf": alternatives, "description": "A distribution over one judgment."}
 
 
+_OBJECT_BOUNDS = (("minLength", "minProperties"), ("maxLength", "maxProperties"))
+
+
+def _object_bounds(node: Any) -> None:
+    # The model's read-only mappings carry their size bounds as minLength/maxLength; for a
+    # JSON object the keywords are minProperties/maxProperties.
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            for length, properties in _OBJECT_BOUNDS:
+                if length in node:
+                    node[properties] = node.pop(length)
+        for value in node.values():
+            _object_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _object_bounds(value)
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of scenario format version 1."""
     schema = Scenario.model_json_schema(mode="validation")
+    _object_bounds(schema)
     defs = schema.get("$defs", {})
     if "DistributionSpec" in defs:
         defs["DistributionSpec"] = _distribution_schema()

@@ -170,6 +170,8 @@ def _check_paths(
         loc = (*base, path)
         try:
             judgment = resolve(scenario, path)
+        except KeyError:
+            continue  # an actor's position on an unknown issue: reported under its positions
         except InputError as exc:
             message = exc.diagnostic.message
             yield loc, message.split(": ", 1)[1] if message.startswith(path) else message, None
@@ -217,8 +219,16 @@ def _distribution_fits(judgment: Judgment, spec: DistributionSpec) -> str | None
     return spec.check_range(low, high)
 
 
-def check_scenario(scenario: Scenario, raw: Any) -> list[Problem]:
-    """Every whole-file rule; compiles and attaches the expressions as a side effect."""
+def check_scenario(
+    scenario: Scenario, raw: Any, *, invalid: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Every whole-file rule; compiles and attaches the expressions as a side effect.
+
+    Every rule runs whatever the others found, so that a file's problems are all reported at
+    once (a misspelt issue id does not hide a broken red line).  ``invalid`` names top-level
+    sections that were in the file but failed validation, whole or in part (they are not
+    "missing", and counting what is left of them would report echoes).
+    """
     problems: list[Problem] = []
     problems.extend(_sources(raw, scenario.sources, ()))
     for k, issue in scenario.issues.items():
@@ -241,7 +251,12 @@ def check_scenario(scenario: Scenario, raw: Any) -> list[Problem]:
     for a, actor in scenario.actors.items():
         problems.extend(_actor(scenario, a, actor))
 
-    if scenario.actors and not scenario.single_veto and len(scenario.veto_actors) < 2:
+    if (
+        scenario.actors
+        and not scenario.single_veto
+        and len(scenario.veto_actors) < 2
+        and "actors" not in invalid
+    ):
         vetoes = ", ".join(scenario.veto_actors) or "none"
         problems.append(
             (
@@ -254,45 +269,39 @@ def check_scenario(scenario: Scenario, raw: Any) -> list[Problem]:
                 None,
             )
         )
-    if not scenario.actors and scenario.strategy is None:
+    if not scenario.actors and scenario.strategy is None and "actors" not in invalid:
         problems.append(
             ((), "a scenario needs 'actors' (or, for a graph model alone, 'strategy')", None)
         )
-    if scenario.issues and not scenario.actors:
+    if scenario.issues and not scenario.actors and "actors" not in invalid:
         problems.append(
             (("issues",), "issues without actors: add the actors who hold positions", None)
         )
 
-    if not problems:  # expressions need valid issues and facts to be checked against
-        issues_ctx, facts_ctx = issue_context(scenario), fact_context(scenario)
-        for a, actor in scenario.actors.items():
-            for i, red_line in enumerate(actor.red_lines):
-                loc = ("actors", a, "red_lines", i, "rule")
-                tree, errs = _compile(red_line.rule, issues_ctx, loc, linear=True)
-                problems.extend(errs)
-                if tree is not None:
-                    red_line._expr = tree
-            for i, pre in enumerate(actor.preconditions):
-                loc = ("actors", a, "preconditions", i, "requires")
-                tree, errs = _compile(pre.requires, facts_ctx, loc, linear=False)
-                problems.extend(errs)
-                if tree is not None:
-                    pre._expr = tree
+    issues_ctx, facts_ctx = issue_context(scenario), fact_context(scenario)
+    for a, actor in scenario.actors.items():
+        for i, red_line in enumerate(actor.red_lines):
+            loc = ("actors", a, "red_lines", i, "rule")
+            tree, errs = _compile(red_line.rule, issues_ctx, loc, linear=True)
+            problems.extend(errs)
+            if tree is not None:
+                red_line._expr = tree
+        for i, pre in enumerate(actor.preconditions):
+            loc = ("actors", a, "preconditions", i, "requires")
+            tree, errs = _compile(pre.requires, facts_ctx, loc, linear=False)
+            problems.extend(errs)
+            if tree is not None:
+                pre._expr = tree
 
     for i, st in enumerate(scenario.statements):
         problems.extend(_ref("actor", st.actor, scenario.actors, ("statements", i, "actor")))
         if st.target is not None:
             problems.extend(_ref("actor", st.target, scenario.actors, ("statements", i, "target")))
-    if not problems:
-        for i, entry in enumerate(scenario.timeline):
-            problems.extend(_check_paths(scenario, "timeline", entry.set, ("timeline", i, "set")))
-        for name, variant in scenario.what_ifs.items():
-            problems.extend(
-                _check_paths(scenario, "what_ifs", variant.set, ("what_ifs", name, "set"))
-            )
-        problems.extend(
-            _check_paths(scenario, "uncertainty", scenario.uncertainty, ("uncertainty",))
-        )
+    for i, entry in enumerate(scenario.timeline):
+        problems.extend(_check_paths(scenario, "timeline", entry.set, ("timeline", i, "set")))
+    for name, variant in scenario.what_ifs.items():
+        problems.extend(_check_paths(scenario, "what_ifs", variant.set, ("what_ifs", name, "set")))
+    problems.extend(_check_paths(scenario, "uncertainty", scenario.uncertainty, ("uncertainty",)))
     if scenario.strategy is not None:
         from detente.scenario.strategy import validate_strategy
 

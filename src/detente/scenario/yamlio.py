@@ -12,22 +12,34 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
-from detente.errors import Diagnostic, ScenarioError
+from detente._files import read_bounded
+from detente.errors import Diagnostic, InputError, ScenarioError
+from detente.scenario.limits import (
+    MAX_FILE_BYTES,
+    MAX_NUMBER_DIGITS,
+    MAX_YAML_DEPTH,
+    MAX_YAML_VALUES,
+    READ_TIMEOUT,
+)
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loc", "Located", "read_yaml", "read_yaml_text"]
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 50
-#: Bound on constructed values, so that an alias "bomb" is refused instead of exhausting memory.
-MAX_NODES = 2_000_000
+MAX_BYTES = MAX_FILE_BYTES
+MAX_DEPTH = MAX_YAML_DEPTH
+MAX_NODES = MAX_YAML_VALUES
 
 Loc = tuple[str | int, ...]
 
@@ -40,6 +52,13 @@ try:
 except ImportError:  # pragma: no cover - pure Python fallback
     _HAVE_CLIB = False
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*|0[0-9_]+)$")
+#: Characters YAML 1.2 does not allow in a document (section 5.1, "c-printable"); refused with
+#: their position before the parser sees them (the parser's own message has no line or column).
+#: Control characters (and bidirectional overrides) that no key may hold, even escaped.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 @dataclass
@@ -49,13 +68,19 @@ class Located:
     Attributes
     ----------
     data : Any
-        Plain dicts, lists, str, int, float, bool, None, ``datetime.date``.
+        Plain dicts (keys are always text), lists, str, int, float, bool, None,
+        ``datetime.date``.
     filename : str
         The file's name as given by the user (used in messages).
     values, keys : dict
         1-based ``(line, column)`` of the value (resp. the mapping key) at each path.
     quoted : set
         Paths whose scalar value was quoted in the file (expression columns shift by one).
+    errors : list of Diagnostic
+        Problems found while building the data (duplicate keys, custom tags, unreadable scalars)
+        when read with ``partial=True``; the value at such a path is left out or ``None``.
+    error_paths : set
+        The paths of those problems (so that the loader does not report their echoes).
     """
 
     data: Any
@@ -63,6 +88,8 @@ class Located:
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     quoted: set[Loc] = field(default_factory=set)
+    errors: list[Diagnostic] = field(default_factory=list)
+    error_paths: set[Loc] = field(default_factory=set)
 
     def position(self, loc: Loc, *, prefer_key: bool = False) -> tuple[Loc, tuple[int, int] | None]:
         """The longest known prefix of ``loc`` and its position (key or value)."""
@@ -86,61 +113,137 @@ class Located:
                 column += column_offset - 1 + (1 if loc in self.quoted else 0)
         return Diagnostic(message, format_loc(loc), self.filename, line, column)
 
+    def covers(self, loc: Loc) -> bool:
+        """Whether ``loc`` lies at or under a path that already has a reading problem."""
+        return any(loc[: len(p)] == p for p in self.error_paths)
+
 
 def format_loc(loc: Loc) -> str:
     """``("actors", "UKR", "red_lines", 0, "rule")`` -> ``actors.UKR.red_lines.0.rule``."""
     return ".".join(str(p) for p in loc)
 
 
-def read_yaml(path: str | Path) -> Located:
-    """Read a YAML file (refusing files over :data:`MAX_BYTES` before reading them)."""
-    p = Path(path)
+def read_yaml(path: str | Path, *, partial: bool = False) -> Located:
+    """Read a YAML file: at most :data:`~detente.scenario.limits.MAX_FILE_BYTES` bytes.
+
+    Any input is read within bounds (a regular file over the limit is refused before it is
+    read; a pipe or device is cut at the limit and after
+    :data:`~detente.scenario.limits.READ_TIMEOUT` seconds).
+    """
     name = str(path)
     try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError([Diagnostic("no such file", file=name)]) from None
-    except OSError as exc:
-        raise ScenarioError([Diagnostic(f"cannot read: {exc.strerror}", file=name)]) from None
-    if p.is_dir():
-        raise ScenarioError([Diagnostic("is a directory, not a scenario file", file=name)])
-    if size > MAX_BYTES:
-        raise ScenarioError(
-            [
-                Diagnostic(
-                    f"file is {size / 2**20:.1f} MiB; scenario files over 10 MiB are refused",
-                    file=name,
-                )
-            ]
-        )
+        raw = read_bounded(path, limit=MAX_FILE_BYTES, timeout=READ_TIMEOUT, what="scenario files")
+    except InputError as exc:
+        raise ScenarioError(exc.diagnostics()) from None
     try:
-        text = p.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Diagnostic(f"not UTF-8 text ({exc.reason})", file=name)]) from None
-    return read_yaml_text(text, filename=name)
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace"))
+        raise ScenarioError(
+            [Diagnostic(f"not UTF-8 text ({exc.reason})", "", name, line, column + 1)]
+        ) from None
+    return read_yaml_text(text, filename=name, partial=partial)
 
 
-def read_yaml_text(text: str, *, filename: str = "<string>") -> Located:
-    """Compose ``text`` and build plain data with positions; YAML errors become diagnostics."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ScenarioError([Diagnostic("text over 10 MiB is refused", file=filename)])
-    # The C composer (ruamel.yaml.clib) is ten times faster than the pure one; both give positions.
+def _yaml() -> YAML:
+    # The C parser (ruamel.yaml.clib) is ten times faster than the pure one; both give positions.
     yaml = YAML(typ="safe", pure=not _HAVE_CLIB)
     yaml.version = (1, 2)
+    return yaml
+
+
+@contextmanager
+def _yaml_errors(filename: str) -> Iterator[None]:
+    """Turn the YAML library's errors into one diagnostic with its line and column."""
     try:
-        root = yaml.compose(text)
+        yield
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x) or "invalid YAML"
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         raise ScenarioError([Diagnostic(f"invalid YAML: {msg}", "", filename, line, col)]) from None
+    except ReaderError as exc:
+        raise ScenarioError([Diagnostic(f"invalid YAML: {exc.reason}", file=filename)]) from None
     except YAMLError as exc:
-        raise ScenarioError([Diagnostic(f"invalid YAML: {exc}", file=filename)]) from None
+        first = str(exc).strip().splitlines()
+        message = first[0] if first else type(exc).__name__
+        raise ScenarioError([Diagnostic(f"invalid YAML: {message}", file=filename)]) from None
     except RecursionError:
         raise ScenarioError(
             [Diagnostic(f"nesting deeper than {MAX_DEPTH} levels is refused", file=filename)]
         ) from None
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _check_characters(text: str, filename: str) -> None:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        line, column = _line_column(text, bad.start())
+        code = ord(bad.group())
+        raise ScenarioError(
+            [
+                Diagnostic(
+                    f"character U+{code:04X} is not allowed in a YAML file (control characters "
+                    'can only be written as escapes in double quotes, e.g. "\\t")',
+                    "",
+                    filename,
+                    line,
+                    column,
+                )
+            ]
+        )
+
+
+def _check_depth(text: str, filename: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` from the parser's events, before composing.
+
+    The composer (C or Python) recurses once per level; 30,000 levels overflow the C stack and
+    crash the process, so the depth is counted on the flat event stream first.
+    """
+    depth = 0
+    with _yaml_errors(filename):
+        for event in _yaml().parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ScenarioError(
+                        [
+                            Diagnostic(
+                                f"nesting deeper than {MAX_DEPTH} levels is refused",
+                                "",
+                                filename,
+                                mark.line + 1,
+                                mark.column + 1,
+                            )
+                        ]
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+
+
+def read_yaml_text(text: str, *, filename: str = "<string>", partial: bool = False) -> Located:
+    """Compose ``text`` and build plain data with positions; YAML errors become diagnostics.
+
+    With ``partial=True`` the problems of single values (duplicate keys, custom tags, values
+    that cannot be read) are returned in :attr:`Located.errors` with the rest of the data, so
+    that the loader can report them together with every other problem of the file; otherwise
+    they are raised.
+    """
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ScenarioError(
+            [Diagnostic(f"text over {MAX_BYTES >> 20} MiB is refused", file=filename)]
+        )
+    _check_characters(text, filename)
+    _check_depth(text, filename)
+    with _yaml_errors(filename):
+        root = _yaml().compose(text)
     located = Located(data=None, filename=filename)
     if root is None:
         located.data = None
@@ -158,8 +261,9 @@ def read_yaml_text(text: str, *, filename: str = "<string>") -> Located:
         )
     builder = _Builder(located)
     located.data = builder.build(root, (), 0)
-    if builder.errors:
+    if builder.errors and not partial:
         raise ScenarioError(builder.errors)
+    located.errors = builder.errors
     return located
 
 
@@ -193,9 +297,12 @@ class _Builder:
     def _pos(self, node: Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def _error(self, node: Node, loc: Loc, message: str) -> None:
+    def _error(self, node: Node, loc: Loc, message: str, *, dropped: bool = True) -> None:
+        """Record a problem; ``dropped``: the value at ``loc`` is left out (``None``)."""
         line, col = self._pos(node)
         self.errors.append(Diagnostic(message, format_loc(loc), self.located.filename, line, col))
+        if dropped:
+            self.located.error_paths.add(loc)
 
     def build(self, node: Node, loc: Loc, depth: int) -> Any:
         self.count += 1
@@ -248,15 +355,25 @@ class _Builder:
                         for k, v in value.items():
                             merged.setdefault(k, v)
                     else:
-                        self._error(src, loc, "a merge key (<<) needs a mapping")
+                        self._error(src, loc, "a merge key (<<) needs a mapping", dropped=False)
                 continue
             if not isinstance(key_node, ScalarNode):
-                self._error(key_node, loc, "mapping keys must be plain scalars")
+                self._error(key_node, loc, "mapping keys must be plain scalars", dropped=False)
                 continue
-            key = key_node.value if key_node.style else self._scalar(key_node, loc, _tag(key_node))
-            key = key if isinstance(key, str | int) else str(key_node.value)
+            # Keys are names (ids, paths, kinds): always their text, so that `1` and `true` are
+            # two keys, not the int 1 and the bool True, which Python takes for equal.
+            key: str = key_node.value
+            bad = _CONTROL.search(key)
+            if bad is not None:  # keys are ids and paths: printed everywhere, never prose
+                self._error(
+                    key_node,
+                    loc,
+                    f"control character U+{ord(bad.group()):04X} in a key is not allowed",
+                    dropped=False,
+                )
+                continue
             if key in out:
-                self._error(key_node, (*loc, key), f"duplicate key {key!r}")
+                self._error(key_node, (*loc, key), f"duplicate key {key!r}", dropped=False)
                 continue
             self.located.keys[(*loc, key)] = self._pos(key_node)
             out[key] = self.build(value_node, (*loc, key), depth + 1)
@@ -285,22 +402,42 @@ class _Builder:
                 return _to_float(text)
             if kind == "timestamp":
                 return _to_date(text)
+        except _TooLarge as exc:
+            self._error(node, loc, str(exc))
+            return None
         except ValueError as exc:
-            self._error(node, loc, f"cannot read {text!r} as {kind}: {exc}")
+            self._error(node, loc, f"cannot read {_short(text)} as {kind}: {exc}")
             return None
         self._error(node, loc, f"YAML type {tag!r} is not allowed")
         return None
 
 
+class _TooLarge(ValueError):
+    """A number beyond what a float holds (about 1.8e308)."""
+
+
+_TOO_LARGE = f"numbers must lie between -{sys.float_info.max:.1e} and {sys.float_info.max:.1e}"
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _to_int(text: str) -> int:
     t = text.replace("_", "")
+    if len(t.lstrip("+-")) > MAX_NUMBER_DIGITS:
+        raise _TooLarge(f"integer of {len(t.lstrip('+-')):,} digits is too large; {_TOO_LARGE}")
     if t.lower().startswith(("0x", "-0x", "+0x")):
-        return int(t, 16)
-    if t.lower().startswith(("0o", "-0o", "+0o")):
-        return int(t, 8)
-    if _INT_RE.match(t):
-        return int(t, 10)
-    return int(t, 0)
+        value = int(t, 16)
+    elif t.lower().startswith(("0o", "-0o", "+0o")):
+        value = int(t, 8)
+    elif _INT_RE.match(t):
+        value = int(t, 10)
+    else:
+        value = int(t, 0)
+    if abs(value) > sys.float_info.max:
+        raise _TooLarge(f"integer {_short(text)} is too large; {_TOO_LARGE}")
+    return value
 
 
 def _to_float(text: str) -> float:
@@ -311,7 +448,10 @@ def _to_float(text: str) -> float:
         return -math.inf
     if t == ".nan":
         return math.nan
-    return float(t)
+    value = float(t)
+    if math.isinf(value):  # written as digits, not as .inf: beyond what a float holds
+        raise _TooLarge(f"number {_short(text)} is too large; {_TOO_LARGE}")
+    return value
 
 
 def _to_date(text: str) -> dt.date | dt.datetime:

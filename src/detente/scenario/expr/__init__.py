@@ -51,13 +51,14 @@ from detente.scenario.expr._nodes import (
     names,
     walk,
 )
-from detente.scenario.expr._parse import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, parse
+from detente.scenario.expr._parse import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, MAX_NODES, parse
 from detente.scenario.expr._unparse import unparse
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_LENGTH",
     "MAX_NESTING",
+    "MAX_NODES",
     "All",
     "And",
     "AnyOf",

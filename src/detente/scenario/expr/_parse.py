@@ -3,9 +3,12 @@
 The text is read by Python's own parser (``ast.parse(mode="eval")``) and the resulting syntax
 tree is walked through a whitelist: every construct outside the language (calls, attribute
 access, subscripts, lambdas, comprehensions, ...) is refused with a message naming it.  Before
-Python's parser sees the text, its length, its parenthesis nesting and its runs of prefix
-operators are bounded, because the parser's recursion (and its error handling) is not meant for
-hostile input.
+Python's parser sees the text, its tokens are checked: what Python would read but the language
+does not have is refused at its column -- above all ``#``, which would make Python ignore the
+rest of the rule (``territory >= 50 # and territory <= 10`` would silently lose its second
+half) -- and the text's length, its number of terms, its parenthesis nesting and its runs of
+prefix operators are bounded (:mod:`detente.scenario.limits`), because the parser's recursion
+(and its error handling) is not meant for hostile input.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 import ast
 import io
 import math
+import re
 import tokenize
+import unicodedata
 
 from detente.scenario.expr._nodes import (
     And,
@@ -31,15 +36,24 @@ from detente.scenario.expr._nodes import (
     Or,
     Str,
 )
+from detente.scenario.limits import (
+    MAX_NUMBER_DIGITS,
+    MAX_RULE_DEPTH,
+    MAX_RULE_LENGTH,
+    MAX_RULE_NESTING,
+    MAX_RULE_NODES,
+)
 
-__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NESTING", "parse"]
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "MAX_NESTING", "MAX_NODES", "parse"]
 
-MAX_LENGTH = 10_000
+MAX_LENGTH = MAX_RULE_LENGTH
 """Longest rule accepted, in characters."""
-MAX_NESTING = 50
+MAX_NESTING = MAX_RULE_NESTING
 """Deepest parenthesis nesting, and longest run of prefix operators (``not``, ``-``)."""
-MAX_DEPTH = 200
+MAX_DEPTH = MAX_RULE_DEPTH
 """Deepest tree accepted (a long sum ``a + b + ...`` is a deep tree without parentheses)."""
+MAX_NODES = MAX_RULE_NODES
+"""Most terms (names, numbers, strings and operators) in one rule."""
 
 _ARITH: dict[type[ast.operator], ArithOp] = {
     ast.Add: "+",
@@ -123,7 +137,10 @@ def parse(text: str) -> Expr:
     if not isinstance(text, str):
         raise ExprError(f"a rule must be text, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise ExprError(f"rule too long: {len(text)} characters (at most {MAX_LENGTH})")
+        raise ExprError(
+            f"rule too long: {len(text):,} characters (at most {MAX_LENGTH:,}); "
+            "split it into several red lines or preconditions"
+        )
     if "\x00" in text:
         raise ExprError("rule contains a null character", text.index("\x00") + 1)
     flat = text.replace("\r", " ").replace("\n", " ")
@@ -131,42 +148,123 @@ def parse(text: str) -> Expr:
     if not body.strip():
         raise ExprError("empty rule", 1)
     shift = len(flat) - len(body)
-    _check_nesting(body, shift)
+    complete = _check_tokens(body, shift)
     try:
         tree = ast.parse(body, mode="eval")
     except SyntaxError as error:
         raise _syntax_error(error, body, shift) from None
     except (RecursionError, MemoryError):
         raise ExprError("rule too deeply nested to read; split it into simpler rules") from None
+    if not complete:  # Python read what its tokenizer could not: never guess
+        raise ExprError(f"cannot read the rule (the language has {_ALLOWED})", shift + 1)
     converter = _Converter(body, shift)
     converter.check_depth(tree.body)
     return converter.convert(tree.body)
 
 
-def _check_nesting(body: str, shift: int) -> None:
-    """Refuse deep parentheses and long prefix-operator runs before Python's parser recurses."""
+def _check_tokens(body: str, shift: int) -> bool:
+    """Refuse tokens outside the language and oversized rules before Python's parser runs.
+
+    Refused here: ``#`` (Python would drop the rest of the rule as a comment), characters that
+    are no token, names Python would fold into another (``ｔerritory`` into ``territory``), two
+    strings in a row (Python joins them), overlong numbers, more than :data:`MAX_NODES` terms,
+    parentheses deeper than :data:`MAX_NESTING` and longer runs of prefix operators.  Returns
+    whether the whole text was tokenized (Python's parser reports malformed text, such as an
+    unclosed string, more precisely).
+    """
     depth = 0
     run = 0
+    terms = 0
+    previous = tokenize.ENDMARKER
+    end = (0, 0)
     try:
         for token in tokenize.generate_tokens(io.StringIO(body).readline):
             column = token.start[1] + shift + 1
-            if token.type == tokenize.OP and token.string in "([{":
+            kind, text = token.type, token.string
+            if kind == tokenize.COMMENT:
+                raise ExprError(
+                    "'#' is not part of the rule language: the rest of the rule would be "
+                    "ignored; put remarks in 'label' or 'note'",
+                    column,
+                )
+            if kind == tokenize.ERRORTOKEN:
+                if text.isspace():
+                    continue
+                raise ExprError(
+                    f"syntax error: invalid syntax: {text!r} is not part of the rule language "
+                    f"(it has {_ALLOWED})",
+                    column,
+                )
+            if kind in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+                continue
+            if kind == tokenize.NAME and unicodedata.normalize("NFKC", text) != text:
+                raise ExprError(
+                    f"{text!r} would be read as "
+                    f"{unicodedata.normalize('NFKC', text)!r}; write the name as it is defined",
+                    column,
+                )
+            if kind == tokenize.NAME and previous == tokenize.NUMBER and token.start == end:
+                # Python reads "50and" as "50 and" (with a warning now, an error later)
+                raise ExprError("a number runs into a word; separate them with a space", column)
+            if kind == tokenize.STRING:
+                _check_escapes(text, column)
+            if kind == tokenize.STRING and previous == tokenize.STRING:
+                raise ExprError(
+                    "two strings in a row (Python would join them); write one option name",
+                    column,
+                )
+            if kind == tokenize.NUMBER and len(text) > MAX_NUMBER_DIGITS:
+                raise ExprError(
+                    f"number too large: {len(text):,} characters (at most {MAX_NUMBER_DIGITS})",
+                    column,
+                )
+            terms += 1
+            if terms > MAX_NODES:
+                raise ExprError(
+                    f"rule too large: more than {MAX_NODES:,} terms (names, numbers, "
+                    "operators); split it into several red lines or preconditions",
+                    column,
+                )
+            previous, end = kind, token.end
+            if kind == tokenize.OP and text in "([{":
                 depth += 1
                 if depth > MAX_NESTING:
                     raise ExprError(
                         f"rule too deeply nested: more than {MAX_NESTING} levels of parentheses",
                         column,
                     )
-            elif token.type == tokenize.OP and token.string in ")]}":
+            elif kind == tokenize.OP and text in ")]}":
                 depth -= 1
-            run = run + 1 if token.string in _PREFIX_TOKENS else 0
+            run = run + 1 if text in _PREFIX_TOKENS else 0
             if run > MAX_NESTING:
                 raise ExprError(
                     f"rule too deeply nested: more than {MAX_NESTING} prefix operators in a row",
                     column,
                 )
     except (tokenize.TokenError, SyntaxError):
-        return  # Python's parser reports the malformed text precisely
+        return False
+    return True
+
+
+_ESCAPE = re.compile(
+    r"""\\(?:[\\'"abfnrtv0-7\n]|x[0-9A-Fa-f]{2}|N\{[^}]*\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})"""
+)
+
+
+def _check_escapes(token: str, column: int) -> None:
+    """Refuse a backslash Python would keep with a warning (``"\\d"``): write ``\\\\``."""
+    prefix = token[: len(token) - len(token.lstrip("bBfFrRuU"))]
+    if "r" in prefix.lower():
+        return
+    at = token.find("\\")
+    while at != -1:
+        valid = _ESCAPE.match(token, at)
+        if valid is None:
+            raise ExprError(
+                f"unknown escape {token[at : at + 2]!r} in a string; write '\\\\' for a backslash",
+                column + at,
+            )
+        at = token.find("\\", valid.end())
 
 
 def _syntax_error(error: SyntaxError, body: str, shift: int) -> ExprError:

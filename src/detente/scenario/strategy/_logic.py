@@ -18,15 +18,21 @@ options, not issues.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import did_you_mean
+from detente.scenario.limits import (
+    MAX_RULE_DEPTH,
+    MAX_RULE_LENGTH,
+    MAX_RULE_NESTING,
+    MAX_RULE_NODES,
+)
 
-__all__ = ["And", "LogicError", "Node", "Not", "Opt", "Or", "evaluate", "parse"]
+__all__ = ["And", "Iff", "LogicError", "Node", "Not", "Opt", "Or", "evaluate", "parse"]
 
 
 class LogicError(ValueError):
@@ -47,63 +53,101 @@ class Opt:
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """The statement ``arg`` does not hold."""
+
     arg: Node
 
 
 @dataclass(frozen=True, slots=True)
 class And:
-    left: Node
-    right: Node
+    """Every part holds (``a & b & c`` is one node with three parts)."""
+
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
-    left: Node
-    right: Node
+    """At least one part holds."""
+
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Iff:
-    left: Node
-    right: Node
+    """A chain ``a iff b iff c``: ``(a iff b) iff c`` (``iff`` is associative)."""
+
+    parts: tuple[Node, ...]
 
 
 Node = Opt | Not | And | Or | Iff
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)"
-    r"|(?P<num>[0-9]+)|(?P<op>[()&|~!-]))"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)|(?P<num>[0-9]+)|(?P<op>[()&|~!-])"
 )
+_SPACE = re.compile(r"[ \t\r\n]*")
 _KEYWORDS = {"not", "and", "or", "if", "iff"}
+_PREFIX = {"not", "-", "~", "!"}
+#: Longest option number accepted (option numbers are small; a long digit run is refused
+#: before Python converts it).
+_MAX_DIGITS = 6
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """The tokens of ``text`` (kind, text, 1-based column), within the language's bounds."""
+    if len(text) > MAX_RULE_LENGTH:
+        raise LogicError(
+            f"statement too long: {len(text):,} characters (at most {MAX_RULE_LENGTH:,})", 1
+        )
     out: list[tuple[str, str, int]] = []
-    pos = 0
+    pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    depth = run = 0
     while pos < len(text):
-        if text[pos:].strip() == "":
-            break
         m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            col = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
-            raise LogicError(f"unexpected character {text[col - 1]!r}", col)
+        if m is None:
+            raise LogicError(f"unexpected character {text[pos]!r}", pos + 1)
         kind = m.lastgroup or "op"
         value = m.group(kind)
-        col = m.start(kind) + 1
+        col = pos + 1
         if kind == "name" and value.lower() in _KEYWORDS:
             kind, value = "op", value.lower()
+        if kind == "num" and len(value) > _MAX_DIGITS:
+            raise LogicError(f"option number {value[:12]}... is too large", col)
         out.append((kind, value, col))
-        pos = m.end()
+        if len(out) > MAX_RULE_NODES:
+            raise LogicError(
+                f"statement too large: more than {MAX_RULE_NODES:,} terms; split it", col
+            )
+        if value == "(" and kind == "op":
+            depth += 1
+            if depth > MAX_RULE_NESTING:
+                raise LogicError(
+                    f"statement too deeply nested: more than {MAX_RULE_NESTING} levels of "
+                    "parentheses",
+                    col,
+                )
+        elif value == ")" and kind == "op":
+            depth -= 1
+        run = run + 1 if kind == "op" and value in _PREFIX else 0
+        if run > MAX_RULE_NESTING:
+            raise LogicError(
+                f"statement too deeply nested: more than {MAX_RULE_NESTING} prefix operators "
+                "in a row",
+                col,
+            )
+        pos = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
     return out
 
 
 class _Parser:
+    """Recursive descent over the token list; its depth is bounded by :data:`MAX_RULE_DEPTH`."""
+
     def __init__(self, text: str, names: Sequence[str]) -> None:
         self.text = text
         self.names = list(names)
         self.index = {name: k for k, name in enumerate(names)}
         self.toks = _tokens(text)
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
@@ -118,32 +162,53 @@ class _Parser:
     def end_column(self) -> int:
         return len(self.text.rstrip()) + 1
 
-    def binary(self, ops: tuple[str, ...], sub: Callable[[], Node], make: type) -> Node:
-        left = sub()
-        while self.accept(*ops):
-            left = make(left, sub())
-        return left
+    def deeper(self, levels: int, col: int) -> None:
+        """Enter ``levels`` more levels of the tree (a parenthesis may hold an iff of ors of
+        ands: three levels; each prefix operator one)."""
+        self.depth += levels
+        if self.depth > MAX_RULE_DEPTH:
+            raise LogicError(
+                f"statement too deeply nested: more than {MAX_RULE_DEPTH} levels; split it", col
+            )
 
     def expr(self) -> Node:
-        return self.binary(("iff",), self.ifexp, Iff)
+        parts = [self.ifexp()]
+        while self.accept("iff"):
+            parts.append(self.ifexp())
+        return parts[0] if len(parts) == 1 else Iff(tuple(parts))
 
     def ifexp(self) -> Node:
         left = self.orexp()
+        conditions: list[Node] = []
         while self.accept("if"):
-            right = self.orexp()
-            left = Or(left, Not(right))  # A if B == B -> A
-        return left
+            conditions.append(Not(self.orexp()))  # A if B == B -> A == A or not B
+        if not conditions:
+            return left
+        return Or((*(left.parts if isinstance(left, Or) else (left,)), *conditions))
 
     def orexp(self) -> Node:
-        return self.binary(("|", "or"), self.andexp, Or)
+        parts = [self.andexp()]
+        while self.accept("|", "or"):
+            parts.append(self.andexp())
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
     def andexp(self) -> Node:
-        return self.binary(("&", "and"), self.unary, And)
+        parts = [self.unary()]
+        while self.accept("&", "and"):
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
 
     def unary(self) -> Node:
-        if self.accept("not", "-", "~", "!"):
-            return Not(self.unary())
-        return self.atom()
+        nots = 0
+        while self.accept("not", "-", "~", "!"):
+            nots += 1
+        if nots:
+            self.deeper(nots, self.toks[self.pos - 1][2])
+        node = self.atom()
+        self.depth -= nots
+        for _ in range(nots):
+            node = Not(node)
+        return node
 
     def atom(self) -> Node:
         tok = self.peek()
@@ -154,7 +219,9 @@ class _Parser:
         kind, value, col = tok
         self.pos += 1
         if kind == "op" and value == "(":
+            self.deeper(3, col)
             node = self.expr()
+            self.depth -= 3
             if not self.accept(")"):
                 nxt = self.peek()
                 raise LogicError("expected ')'", nxt[2] if nxt else self.end_column())
@@ -181,6 +248,10 @@ class _Parser:
 def parse(text: str, names: Sequence[str]) -> Node:
     """Parse a statement over the qualified option ``names`` (in option order).
 
+    The statement's length, number of terms, parenthesis nesting and runs of prefix operators
+    are bounded as in the scenario expression language (:mod:`detente.scenario.limits`);
+    chains of ``&``, ``|`` and ``iff`` become one node each, so a long chain is a flat node.
+
     Raises
     ------
     LogicError
@@ -196,20 +267,56 @@ def parse(text: str, names: Sequence[str]) -> Node:
     return node
 
 
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Opt):
+        return ()
+    if isinstance(node, Not):
+        return (node.arg,)
+    return node.parts
+
+
+@dataclass(slots=True)
+class _Frame:
+    node: Node
+    kids: tuple[Node, ...]
+    next: int
+    value: NDArray[np.bool_] | None
+
+
+def _fold(node: Node, acc: NDArray[np.bool_] | None, value: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    if acc is None:
+        return value
+    if isinstance(node, And):
+        return acc & value
+    if isinstance(node, Or):
+        return acc | value
+    same: NDArray[np.bool_] = acc == value  # Iff chain
+    return same
+
+
 def evaluate(node: Node, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
     """Truth value of ``node`` for each option vector, given as a decimal code.
 
-    Bit k of a code is option k+1; the evaluation is vectorised over the codes.
+    Bit k of a code is option k+1; the evaluation is vectorised over the codes and iterative
+    over the tree (an explicit stack, folding each part into its parent as soon as it is
+    known), so that no tree is too deep to evaluate and memory holds one array per level.
     """
-    if isinstance(node, Opt):
-        return ((codes >> np.int64(node.index)) & 1).astype(bool)
-    if isinstance(node, Not):
-        return ~evaluate(node.arg, codes)
-    left = evaluate(node.left, codes)
-    right = evaluate(node.right, codes)
-    if isinstance(node, And):
-        return left & right
-    if isinstance(node, Or):
-        return left | right
-    same: NDArray[np.bool_] = left == right
-    return same
+    stack: list[_Frame] = []
+    current = node
+    while True:
+        while not isinstance(current, Opt):
+            kids = _children(current)
+            stack.append(_Frame(current, kids, 1, None))
+            current = kids[0]
+        value: NDArray[np.bool_] = ((codes >> np.int64(current.index)) & 1).astype(bool)
+        while stack:
+            frame = stack[-1]
+            frame.value = _fold(frame.node, frame.value, value)
+            if frame.next < len(frame.kids):
+                current = frame.kids[frame.next]
+                frame.next += 1
+                break
+            stack.pop()
+            value = ~frame.value if isinstance(frame.node, Not) else frame.value
+        else:
+            return value

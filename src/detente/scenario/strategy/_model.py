@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from detente.scenario._frozen import FrozenDict
+
 __all__ = [
     "DEFAULT_MAX_STATES",
     "DecisionMakerSpec",
@@ -54,7 +56,7 @@ class DecisionMakerSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    options: dict[str, Annotated[OptionSpec, BeforeValidator(_none_to_empty)]]
+    options: FrozenDict[str, Annotated[OptionSpec, BeforeValidator(_none_to_empty)]]
 
 
 RankEntry = int | str
@@ -99,11 +101,13 @@ class Strategy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    decision_makers: dict[str, DecisionMakerSpec] = Field(min_length=1)
+    decision_makers: FrozenDict[str, DecisionMakerSpec] = Field(min_length=1)
     infeasible: tuple[Statement, ...] = ()
     exactly_one: tuple[tuple[str, ...], ...] = ()
     merge: tuple[str, ...] = ()
-    preferences: dict[str, tuple[Statement, ...] | RankingSpec] = Field(default_factory=dict)
+    preferences: FrozenDict[str, tuple[Statement, ...] | RankingSpec] = Field(
+        default_factory=FrozenDict
+    )
     status_quo: RankEntry | None = None
     coalitions: tuple[tuple[str, ...], ...] = ()
     max_states: int = Field(default=DEFAULT_MAX_STATES, gt=0)
