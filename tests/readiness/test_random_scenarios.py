@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from rscen import all_red_lines, brute_margin, grid_error, random_scenario
 
 from detente.readiness import compile_problem, exact_margin, margin_batch
-from detente.readiness.fastpath import fast_applicable
 from detente.readiness.clashes import red_line_clashes, zopa_blockers
+from detente.readiness.fastpath import fast_applicable
 from detente.readiness.levers import find_levers
 
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
@@ -41,9 +41,7 @@ def test_fast_path_matches_exact_solver(seed: int) -> None:
     if not fast_applicable(problem):
         return
     params = problem.parameters()
-    paths = [
-        p for p, j in params.items() if not problem.is_discrete(j) and j.role != "capability"
-    ]
+    paths = [p for p, j in params.items() if not problem.is_discrete(j) and j.role != "capability"]
     rng = np.random.default_rng(seed)
     lows = np.array([params[p].low for p in paths], dtype=float)
     highs = np.array([params[p].high for p in paths], dtype=float)

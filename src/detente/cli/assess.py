@@ -42,7 +42,7 @@ def assess(
             "--format", help="text, or markdown (verdict, actors and what-ifs, for documents)."
         ),
     ] = "text",
-    budget: BudgetOpt = 60.0,
+    budget: BudgetOpt = 30.0,
 ) -> None:
     """Can talks start? The verdict in one sentence, who is short by how much, what clashes,
     and what would change it."""
@@ -107,7 +107,7 @@ def levers(
         typer.Option("--as-of", help="Apply the timeline entries up to this date (YYYY-MM-DD)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the levers as JSON.")] = False,
-    budget: BudgetOpt = 60.0,
+    budget: BudgetOpt = 30.0,
 ) -> None:
     """What would it take: the smallest change of each judgment that opens a zone of agreement,
     most plausible first, and the facts that would meet the preconditions."""

@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -46,13 +47,15 @@ from detente.readiness.levers import (
 from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
 from detente.readiness.nash import NashSolution, solve_nash
 from detente.readiness.problem import Problem, compile_problem
-from detente.readiness.solver import Budget
+from detente.readiness.solver import Budget, SolverError
 from detente.readiness.verdict import Verdict, verdict_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from detente.scenario import Scenario
+
+T = TypeVar("T")
 
 __all__ = [
     "Assessment",
@@ -175,13 +178,20 @@ class Assessment:
     def preconditions_met(self) -> bool:
         return not any(p.veto for p in self.preconditions)
 
+    def _run(self, part: Callable[[], T]) -> T:
+        """Compute a lazy part within the budget; a solver failure names the scenario file."""
+        try:
+            with self._budget.window():
+                return part()
+        except SolverError as exc:
+            raise exc.at(self._scenario.filename) from None
+
     @functools.cached_property
     def _clash_search(self) -> ClashSearch:
-        with self._budget.window():
-            if not self._result.feasible:
-                return red_line_clashes(self._problem)
-            if not self.zopa:
-                return zopa_blockers(self._problem)
+        if not self._result.feasible:
+            return self._run(lambda: red_line_clashes(self._problem))
+        if not self.zopa:
+            return self._run(lambda: zopa_blockers(self._problem))
         return ClashSearch((), True)
 
     @property
@@ -201,15 +211,14 @@ class Assessment:
         """Terms inside the ZOPA (Nash solutions, closest deal); computed on first access."""
         if not self.zopa or self._result.x is None:
             return None
-        with self._budget.window():
-            return _terms(self._problem, self._result)
+        return self._run(lambda: _terms(self._problem, self._result))
 
     @functools.cached_property
     def _lever_search(self) -> LeverSearch:
         if self.zopa:
             return LeverSearch((), (), ())
-        with self._budget.window():
-            return lever_search(self._problem, uncertainty=dict(self._scenario.uncertainty))
+        uncertainty = dict(self._scenario.uncertainty)
+        return self._run(lambda: lever_search(self._problem, uncertainty=uncertainty))
 
     @property
     def levers(self) -> tuple[Lever, ...]:
@@ -304,11 +313,7 @@ class Assessment:
             elif not self.levers_undetermined:
                 lines.append("No single judgment change within its valid range opens a ZOPA.")
             if self.levers_undetermined:
-                lines.append(
-                    "Not determined within the budget (levers of "
-                    f"{len(self.levers_undetermined)} judgments): "
-                    + ", ".join(self.levers_undetermined)
-                )
+                lines.append(f"Not determined within the budget: {_few(self.levers_undetermined)}.")
         if self.preconditions:
             fl = [f for f in self.fact_levers if f.changes]
             if fl:
@@ -393,6 +398,13 @@ def _num(problem: Problem, k: int, v: float | str) -> float:
     return float(problem.options[k].index(v)) if isinstance(v, str) else float(v)
 
 
+def _few(paths: tuple[str, ...], shown: int = 4) -> str:
+    """A long list of judgment paths, cut short (the JSON output has all of them)."""
+    if len(paths) <= shown:
+        return "the levers of " + ", ".join(paths)
+    return f"the levers of {len(paths)} judgments ({', '.join(paths[:shown])}, ...)"
+
+
 def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
@@ -471,8 +483,11 @@ def assess(
     """
     budget = Budget() if budget is None else budget
     problem = compile_problem(scenario)
-    with budget.window():
-        result: MarginResult = exact_margin(problem)
+    try:
+        with budget.window():
+            result: MarginResult = exact_margin(problem)
+    except SolverError as exc:
+        raise exc.at(scenario.filename) from None
 
     unmet = unmet_preconditions(scenario)
     pre_met = not any(p.veto for p in unmet)

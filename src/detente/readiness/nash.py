@@ -263,12 +263,17 @@ def _polish(
         return np.asarray(-(beta / np.maximum(C @ v + k, 1e-300)) @ C)
 
     cons = []
-    for sel, sign, ends in ((np.isfinite(hi), -1.0, hi), (np.isfinite(lo), 1.0, lo)):
+    equal = np.isfinite(lo) & (lo == hi)
+    for kind, sel, sign, ends in (
+        ("eq", equal, 1.0, lo),
+        ("ineq", np.isfinite(hi) & ~equal, -1.0, hi),
+        ("ineq", np.isfinite(lo) & ~equal, 1.0, lo),
+    ):
         if sel.any():
             R, e = rows[sel], ends[sel]
             cons.append(
                 {
-                    "type": "ineq",
+                    "type": kind,
                     "fun": lambda v, R=R, e=e, sign=sign: sign * (R @ v - e),
                     "jac": lambda v, R=R, sign=sign: sign * R,
                 }

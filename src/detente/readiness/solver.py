@@ -23,6 +23,7 @@ import contextlib
 import contextvars
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -34,7 +35,7 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from detente.errors import DetenteError, InputError
+from detente.errors import DetenteError, Diagnostic, InputError
 
 __all__ = [
     "Budget",
@@ -51,6 +52,18 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 class SolverError(DetenteError):
     """HiGHS ended with a status other than optimal or infeasible (named in the message)."""
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+
+    def at(self, file: str | None) -> SolverError:
+        """The same error, naming the scenario file it arose from."""
+        return type(self)(self.message, file=file)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic(self.message, file=self.file)]
 
 
 class BudgetExceeded(SolverError):
@@ -72,7 +85,7 @@ class Budget:
         Branch-and-bound nodes of one MILP solve.
     """
 
-    seconds: float = 60.0
+    seconds: float = 30.0
     solve_seconds: float = 10.0
     solve_nodes: int = 200_000
 
@@ -212,30 +225,29 @@ def highs(
         check_budget(what)
         seconds = min(seconds, max(deadline - time.monotonic(), 1e-3))
     constraints = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
-    with _silenced(), warnings.catch_warnings():
+    # HiGHS's presolve has been seen to declare small feasible big-M models with strict-
+    # inequality offsets infeasible; these models are tiny, so it is skipped.
+    options: dict[str, float | bool] = {"presolve": False, "time_limit": seconds, "disp": False}
+    if np.any(integrality):
         # Options scipy does not list go to HiGHS verbatim (it says so in a warning).  The
         # defaults would let a MILP stop 1e-6 short of its optimum (mip_abs_gap) and let a
         # binary sit 1e-6 off 0 or 1, relaxing a big-M row by M x 1e-6 (mip_feasibility_
         # tolerance): both as much as ZOPA_TOL.  In normalised units (coefficients in [-1, 1],
         # variables in [0, 1]) 1e-9 is well within reach.
+        options |= {
+            "node_limit": budget.solve_nodes,
+            "mip_rel_gap": 1e-9,
+            "mip_abs_gap": 1e-10,
+            "mip_feasibility_tolerance": 1e-9,
+        }
+    with _silenced(), warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
         res = milp(
             c,
             constraints=constraints,
             integrality=integrality,
             bounds=Bounds(lb, ub),
-            # HiGHS's presolve has been seen to declare small feasible big-M models with
-            # strict-inequality offsets infeasible; these models are tiny, so it is skipped.
-            options={  # type: ignore[arg-type]  # mip_abs_gap is not in scipy's stub
-                "presolve": False,
-                "mip_rel_gap": 1e-9,
-                "mip_abs_gap": 1e-10,
-                "mip_feasibility_tolerance": 1e-9,
-                "primal_feasibility_tolerance": 1e-9,
-                "time_limit": seconds,
-                "node_limit": budget.solve_nodes,
-                "disp": False,
-            },
+            options=options,  # type: ignore[arg-type]  # mip_abs_gap is not in scipy's stub
         )
     if res.status == 0 and res.x is not None:
         objective = float(res.fun)
@@ -244,14 +256,26 @@ def highs(
         return Solution(np.asarray(res.x, dtype=float), objective, min(bound, objective))
     if res.status == 2:
         return None
-    status = str(res.message)
+    status = _status_name(str(res.message))
     if res.status == 1 or "limit" in status.lower():
         raise BudgetExceeded(
-            f"{what} was not determined within the budget: HiGHS stopped ({status.strip()}) "
-            f"under the limits of {seconds:.3g} s and {budget.solve_nodes:,} nodes per solve; "
-            "raise them with Budget(solve_seconds=..., solve_nodes=...)"
+            f"{what} was not determined within the budget: HiGHS stopped ({status}) under "
+            f"the limits of {seconds:.3g} s and {budget.solve_nodes:,} nodes per solve; raise "
+            "them with Budget(solve_seconds=..., solve_nodes=...)"
         )
-    raise SolverError(f"{what}: the solver HiGHS failed: {status.strip()}")
+    raise SolverError(
+        f"{what}: the solver HiGHS ended with status '{status}' (neither optimal nor "
+        "infeasible), so no answer can be given"
+    )
+
+
+def _status_name(message: str) -> str:
+    """HiGHS's model status from scipy's message (``... model_status is Unbounded; ...``)."""
+    found = re.search(r"model_status is ([^;)]+)", message)
+    if found:
+        return found.group(1).strip()
+    found = re.search(r"HiGHS Status \d+: ([^;)]+)", message)
+    return found.group(1).strip() if found else message.strip()
 
 
 # --------------------------------------------------------------------------------------------
