@@ -19,12 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from detente.readiness.assessment import (
-        Assessment,
-        WhatIfComparison,
-        assess,
-        assess_what_ifs,
-    )
+    from detente.readiness.assessment import Assessment, assess
     from detente.readiness.fastpath import margin_batch
     from detente.readiness.frontier import pareto_frontier
     from detente.readiness.margin import exact_margin
@@ -32,6 +27,7 @@ if TYPE_CHECKING:
     from detente.readiness.problem import Problem, compile_problem
     from detente.readiness.solver import Budget, BudgetExceeded, SolverError
     from detente.readiness.verdict import VERDICTS
+    from detente.readiness.whatifs import WhatIfComparison, assess_what_ifs
 
 __all__ = [
     "VERDICTS",
@@ -52,9 +48,9 @@ __all__ = [
 
 _WHERE = {
     "Assessment": "assessment",
-    "WhatIfComparison": "assessment",
+    "WhatIfComparison": "whatifs",
     "assess": "assessment",
-    "assess_what_ifs": "assessment",
+    "assess_what_ifs": "whatifs",
     "margin_batch": "fastpath",
     "pareto_frontier": "frontier",
     "exact_margin": "margin",
