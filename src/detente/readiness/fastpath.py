@@ -28,6 +28,9 @@ The number of systems is ``C(H, A - 1)`` with ``H = K_scale A (A - 1) / 2 + A`` 
 it exceeds :data:`MAX_SYSTEMS` (four or more veto actors on several scale issues), or the red
 lines are not single-issue bounds, :func:`margin_batch` falls back to the exact solver, one
 HiGHS call per parameter set.  Strict bounds are treated as their closure (m* is a supremum).
+Everything is computed in normalised units (:mod:`.scaling`): parameters arrive in issue units
+and are mapped to [0, 1] with the problem's red lines, so an issue's scale never reaches a
+kernel; a threshold moved outside its issue's range is clamped like the red line itself.
 """
 
 from __future__ import annotations
