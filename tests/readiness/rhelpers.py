@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from detente.readiness.problem import Problem, RedLineC
+from detente.readiness.problem import Problem, RedLine
 
 
 def make_problem(
@@ -19,7 +19,7 @@ def make_problem(
     cost: Sequence[float] | None = None,
     options: Sequence[int] | None = None,
     status_quo: Sequence[float] | None = None,
-    red_lines: Sequence[RedLineC] = (),
+    red_lines: Sequence[RedLine] = (),
 ) -> Problem:
     K = len(low)
     A = len(position)

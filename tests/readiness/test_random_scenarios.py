@@ -8,8 +8,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rscen import all_red_lines, brute_margin, grid_error, random_scenario
 
-from detente.readiness import compile_problem, exact_margin, fast_applicable, margin_batch
+from detente.readiness import compile_problem, exact_margin, margin_batch
 from detente.readiness.clashes import red_line_clashes, zopa_blockers
+from detente.readiness.fastpath import fast_applicable
 from detente.readiness.levers import find_levers
 
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
@@ -40,12 +41,12 @@ def test_fast_path_matches_exact_solver(seed: int) -> None:
     if not fast_applicable(problem):
         return
     params = problem.parameters()
-    paths = [p for p, spec in params.items() if not spec.discrete and spec.kind != "capability"]
+    paths = [p for p, j in params.items() if not problem.is_discrete(j) and j.role != "capability"]
     rng = np.random.default_rng(seed)
-    lows = np.array([params[p].low for p in paths])
-    highs = np.array([params[p].high for p in paths])
+    lows = np.array([params[p].low for p in paths], dtype=float)
+    highs = np.array([params[p].high for p in paths], dtype=float)
     draws = rng.uniform(lows, highs, size=(6, len(paths)))
-    draws[0] = [params[p].value for p in paths]
+    draws[0] = [float(params[p].value) for p in paths]  # type: ignore[arg-type]
     fast = margin_batch(problem, draws, paths)
     exact = margin_batch(problem, draws, paths, force_exact=True)
     both_inf = np.isneginf(fast) & np.isneginf(exact)
@@ -60,9 +61,11 @@ def test_clashes_are_unsatisfiable_and_minimal(seed: int) -> None:
     problem = compile_problem(scenario)
     result = exact_margin(problem)
     if result.feasible:
-        assert red_line_clashes(problem) == []
+        assert red_line_clashes(problem).clashes == ()
         return
-    clashes = red_line_clashes(problem)
+    search = red_line_clashes(problem)
+    assert search.complete
+    clashes = search.clashes
     assert clashes
     for clash in clashes:
         members = [(c.actor, c.index) for c in clash.constraints]
@@ -82,7 +85,9 @@ def test_zopa_blockers_open_a_zopa_and_are_minimal(seed: int) -> None:
         return
     every = all_red_lines(scenario)
     actors = list(scenario.veto_actors)
-    blockers = zopa_blockers(problem)
+    search = zopa_blockers(problem)
+    assert search.complete
+    blockers = search.clashes
     assert blockers
     for clash in blockers:
         gone_rl = {(c.actor, c.index) for c in clash.constraints if c.kind == "red_line"}

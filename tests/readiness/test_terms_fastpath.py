@@ -10,8 +10,15 @@ from rhelpers import fearon, make_problem
 from rscen import random_scenario
 
 from detente.readiness import compile_problem, exact_margin, margin_batch, nash_solution
-from detente.readiness.problem import Atom, RedLineC
-from detente.readiness.terms import pareto_frontier, pareto_mask
+from detente.readiness.frontier import (
+    efficient_axes,
+    grid_axes,
+    grid_outcomes,
+    pareto_frontier,
+    pareto_mask,
+)
+from detente.readiness.problem import RedLine
+from detente.scenario.expr import LinAtom
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 
@@ -87,23 +94,14 @@ def problems(draw: st.DrawFn) -> tuple:
         [float(rng.integers(0, 3)) if opts[k] else float(rng.uniform(0, 1)) for k in range(K)]
         for _ in range(A)
     ]
-    red: list[RedLineC] = []
+    red: list[RedLine] = []
     for a in range(A):
         if rng.random() < 0.5:
             k = int(rng.integers(0, K))
-            coef = [0.0] * K
             sign = 1.0 if rng.random() < 0.5 else -1.0
-            coef[k] = sign
             theta = float(rng.uniform(0, hi[k]))
-            red.append(
-                RedLineC(
-                    a,
-                    0,
-                    "r",
-                    "r",
-                    Atom(tuple(coef), "<=", sign * theta, f"actors.A{a}.red_lines.0.rhs", sign),
-                )
-            )
+            atom = LinAtom({f"i{k}": sign}, "<=", sign * theta)
+            red.append(RedLine(a, 0, "r", "r", atom, (f"actors.A{a}.red_lines.0.rhs",)))
     problem = make_problem(
         low=[0.0] * K,
         high=hi,
@@ -115,9 +113,9 @@ def problems(draw: st.DrawFn) -> tuple:
         red_lines=red,
     )
     params = problem.parameters()
-    paths = [p for p, s in params.items() if not s.discrete and s.kind != "capability"]
-    lows = np.array([params[p].low for p in paths])
-    highs = np.array([params[p].high for p in paths])
+    paths = [p for p, s in params.items() if not problem.is_discrete(s) and s.role != "capability"]
+    lows = np.array([params[p].low for p in paths], dtype=float)
+    highs = np.array([params[p].high for p in paths], dtype=float)
     draws = rng.uniform(lows, highs, size=(4, len(paths)))
     return problem, draws, paths
 
@@ -136,8 +134,6 @@ def test_fast_path_equals_exact_solver(case: tuple) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_frontier_from_efficient_values_matches_brute_force(seed: int) -> None:
     """The product of per-issue efficient values has the same frontier as the whole grid."""
-    from detente.readiness.terms import _axes, _grid, efficient_axes
-
     rng = np.random.default_rng(seed)
     A, K, pts = 3, 3, 9
     opts = [0, 4, 0]
@@ -149,11 +145,11 @@ def test_frontier_from_efficient_values_matches_brute_force(seed: int) -> None:
     problem = make_problem(
         low=[0.0] * K, high=hi, position=pos, salience=rng.uniform(0.1, 1, (A, K)), options=opts
     )
-    X = _grid(problem, pts, 10**6)
-    U = problem.utility(X)
+    X = grid_outcomes(problem, pts, 10**6)
+    U = problem.scaled_utility(X)
     brute = {tuple(u) for u in np.round(U[pareto_mask(U)], 12)}
-    Xe = _grid(problem, pts, 10**6, efficient_axes(problem, _axes(problem, pts)))
-    Ue = problem.utility(Xe)
+    Xe = grid_outcomes(problem, pts, 10**6, efficient_axes(problem, grid_axes(problem, pts)))
+    Ue = problem.scaled_utility(Xe)
     assert Xe.shape[0] <= X.shape[0]
     assert {tuple(u) for u in np.round(Ue[pareto_mask(Ue)], 12)} == brute
     front = pareto_frontier(problem, points_per_issue=pts)

@@ -14,9 +14,10 @@ from rscen import all_red_lines, grid, random_scenario, red_line_mask, reservati
 
 from detente.readiness import assess, compile_problem
 from detente.readiness.margin import ZOPA_TOL
-from detente.readiness.problem import And, Atom, Formula, Or, RedLineC
+from detente.readiness.problem import RedLine
 from detente.readiness.zopa import RedLineIntervals, red_line_intervals, zopa_box
 from detente.scenario import Scenario, loads
+from detente.scenario.expr import All, AnyOf, Formula, LinAtom, atoms
 from tests.scenario.minimal import MINIMAL
 
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
@@ -197,15 +198,14 @@ def test_mixed_atoms_match_brute_force(terms: list[list[tuple[float, float, str,
     have holes between the options' pieces; it is exact at every grid point away from an end
     (a strict end is read as the margin model reads it, a little inside)."""
     problem = compile_problem(loads(MINIMAL))
-    k_t, k_c = problem.issues.index("territory"), problem.issues.index("crimea")
 
-    def atom(a: float, b: float, sense: str, r: float) -> Atom:
-        coef = [0.0] * problem.n_issues
-        coef[k_t], coef[k_c] = a, b
-        return Atom(tuple(coef), sense, r)  # type: ignore[arg-type]
+    def atom(a: float, b: float, sense: str, r: float) -> LinAtom:
+        coef = {name: c for name, c in (("territory", a), ("crimea", b)) if c != 0.0}
+        return LinAtom(coef, sense, r)  # type: ignore[arg-type]
 
-    formula: Formula = Or(tuple(And(tuple(atom(*x) for x in term)) for term in terms))
-    rule = RedLineC(0, 0, "r", "r", formula)
+    formula: Formula = AnyOf(tuple(All(tuple(atom(*x) for x in term)) for term in terms))
+    paths = tuple(f"r.{i}" for i in range(len(atoms(formula))))
+    rule = RedLine(0, 0, "r", "r", formula, paths)
     spans = red_line_intervals(dataclasses.replace(problem, red_lines=(rule,)))
     t = np.arange(0.0, 100.0 + 1e-9, 0.25)
     expected = np.zeros_like(t, dtype=bool)

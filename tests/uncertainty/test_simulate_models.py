@@ -22,20 +22,20 @@ from tests.scenario.minimal import MINIMAL
 
 BASE = loads(MINIMAL)
 JUDGMENTS = uncertain_judgments(BASE)
-NAMES = [j.name for j in JUDGMENTS]
+NAMES = [j.path for j in JUDGMENTS]
 
 
 def test_judgments_are_encoded_with_valid_ranges() -> None:
-    by_name = {j.name: j for j in JUDGMENTS}
+    by_name = {j.path: j for j in JUDGMENTS}
     assert by_name["issues.crimea.status_quo"].valid == (0.0, 2.0)
-    assert by_name["issues.crimea.status_quo"].spec.params == (0.0, 1.0)  # ranks
+    assert by_name["issues.crimea.status_quo"].distribution.params == (0.0, 1.0)  # ranks
     assert by_name["facts.sanctions_tightened"].valid == (0.0, 1.0)
     assert by_name["actors.RUS.no_deal.cost"].valid == (0.0, 1.0)
     assert by_name["actors.UKR.no_deal.outcome.territory"].valid == (0.0, 100.0)
 
 
 def _value(name: str, x: float) -> object:
-    j = next(j for j in JUDGMENTS if j.name == name)
+    j = next(j for j in JUDGMENTS if j.path == name)
     if name.startswith("facts."):
         return bool(x >= 0.5)
     if name == "issues.crimea.status_quo":

@@ -16,18 +16,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError, ProblemTooLarge
-from detente.uncertainty import BLOCK, DistributionSpec, Judgment, evaluate, iter_chunks, run
+from detente.uncertainty import BLOCK, DistributionSpec, as_judgments, evaluate, iter_chunks, run
 from detente.uncertainty.runner import MAX_RUN_DRAWS
 from detente.uncertainty.sampling import Method, sample
 from detente.uncertainty.testfunctions import Ishigami, Linear
 
 D = DistributionSpec.model_validate
 
-SPECS = [
-    Judgment("actors.UKR.no_deal.outcome.territory", D({"triangular": [20, 40, 70]}), (0, 100)),
-    Judgment("actors.RUS.no_deal.cost", D({"normal": [0.10, 0.03]}), (0.0, 1.0)),
-    Judgment("facts.usa_ready_to_talk", D({"choice": [True, False]}), None),
-]
+SPECS = as_judgments(
+    [
+        ("actors.UKR.no_deal.outcome.territory", D({"triangular": [20, 40, 70]}), (0, 100)),
+        ("actors.RUS.no_deal.cost", D({"normal": [0.10, 0.03]}), (0.0, 1.0)),
+        ("facts.usa_ready_to_talk", D({"choice": [True, False]}), None),
+    ]
+)
 MODEL = Linear(weights=(0.01, -2.0, 0.3), threshold=0.3)
 N = 2 * BLOCK + 1000
 CHUNK = 4096

@@ -10,17 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError, ProblemTooLarge
-from detente.uncertainty import BLOCK, DistributionSpec, Judgment, sample, uniforms
+from detente.uncertainty import BLOCK, DistributionSpec, as_judgments, sample, uniforms
 from detente.uncertainty.sampling import MAX_CELLS, lhs_strata
 
 D = DistributionSpec.model_validate
 
-SPECS = [
-    Judgment("actors.UKR.no_deal.outcome.territory", D({"triangular": [20, 40, 70]}), (0, 100)),
-    Judgment("actors.RUS.no_deal.cost", D({"normal": [0.10, 0.03]}), (0.0, 1.0)),
-    Judgment("actors.USA.salience.territory", D({"uniform": [0.4, 0.9]}), (0.0, 1.0)),
-    Judgment("facts.usa_ready_to_talk", D({"choice": [True, False]}), None),
-]
+SPECS = as_judgments(
+    [
+        ("actors.UKR.no_deal.outcome.territory", D({"triangular": [20, 40, 70]}), (0, 100)),
+        ("actors.RUS.no_deal.cost", D({"normal": [0.10, 0.03]}), (0.0, 1.0)),
+        ("actors.USA.salience.territory", D({"uniform": [0.4, 0.9]}), (0.0, 1.0)),
+        ("facts.usa_ready_to_talk", D({"choice": [True, False]}), None),
+    ]
+)
 N = 3 * BLOCK + 123
 
 
@@ -69,11 +71,13 @@ def test_same_seed_same_numbers_other_seed_other_numbers(whole_plain: np.ndarray
 def test_streams_are_keyed_by_judgment_name(whole_plain: np.ndarray) -> None:
     reordered = sample([SPECS[2], SPECS[0]], N, seed=42)
     assert np.array_equal(reordered, whole_plain[:, [2, 0]])
-    extra = Judgment("actors.UKR.capability", D({"lognormal": [0, 0.3]}), None)
+    extra = as_judgments([("actors.UKR.capability", D({"lognormal": [0, 0.3]}), None)])[0]
     more = sample([*SPECS, extra], N, seed=42)
     assert np.array_equal(more[:, :4], whole_plain)
     # Distinct names give unrelated streams even with identical distributions.
-    twins = sample([("a", SPECS[2].spec, None), ("b", SPECS[2].spec, None)], 2000, seed=1)
+    spec = SPECS[2].distribution
+    assert spec is not None
+    twins = sample([("a", spec, None), ("b", spec, None)], 2000, seed=1)
     assert abs(float(np.corrcoef(twins[:, 0], twins[:, 1])[0][1])) < 0.1
 
 
@@ -87,14 +91,15 @@ def test_draws_stay_in_their_valid_range(whole_plain: np.ndarray) -> None:
 
 @pytest.mark.parametrize("n", [1, 2, 7, 100, 1000, BLOCK + 1])
 def test_lhs_puts_one_draw_in_each_stratum(n: int) -> None:
-    names = [j.name for j in SPECS]
+    names = [j.path for j in SPECS]
     u = uniforms(names, n, seed=7, method="lhs")
     strata = np.floor(u * n).astype(np.int64)
     for col in range(len(names)):
         assert np.array_equal(np.sort(strata[:, col]), np.arange(n))
     x = sample(SPECS[:3], n, seed=7, method="lhs")
     for col, j in enumerate(SPECS[:3]):
-        back = np.floor(j.spec.cdf(x[:, col], clip=j.valid) * n - 1e-7).astype(np.int64)
+        assert j.distribution is not None
+        back = np.floor(j.distribution.cdf(x[:, col], clip=j.valid) * n - 1e-7).astype(np.int64)
         assert np.array_equal(np.sort(np.clip(back, 0, n - 1)), np.arange(n))
 
 
@@ -136,7 +141,7 @@ def test_bad_arguments_are_input_errors(kwargs: dict[str, object], message: str)
 def test_bad_judgments_are_input_errors_naming_the_path() -> None:
     with pytest.raises(InputError) as info:
         sample([SPECS[0], SPECS[0]], 3, seed=1)
-    assert info.value.diagnostic.path == SPECS[0].name
+    assert info.value.diagnostic.path == SPECS[0].path
     with pytest.raises(InputError, match="encode them as ranks") as info:
         sample([("issues.x", D({"choice": ["a", "b"]}), None)], 3, seed=1)
     assert info.value.diagnostic.path == "issues.x"

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from detente.errors import InputError
-from detente.uncertainty import DistributionSpec, Judgment, sobol, tornado
+from detente.uncertainty import DistributionSpec, Judgment, as_judgments, sobol, tornado
 from detente.uncertainty.testfunctions import Ishigami, Linear
 
 D = DistributionSpec.model_validate
 PI = float(np.pi)
-ISHIGAMI_SPECS = [Judgment(f"x{k}", D({"uniform": [-PI, PI]})) for k in (1, 2, 3)]
+ISHIGAMI_SPECS = as_judgments([(f"x{k}", D({"uniform": [-PI, PI]}), None) for k in (1, 2, 3)])
 
 
 @pytest.fixture(scope="module")
@@ -101,26 +101,28 @@ def test_sobol_input_errors() -> None:
         sobol(Ishigami(), ISHIGAMI_SPECS, 8, seed=1, outputs=["z"])
 
 
-def _reference_tornado(weights: tuple[float, ...], specs: list[Judgment]) -> dict[str, float]:
+def _reference_tornado(weights: tuple[float, ...], specs: tuple[Judgment, ...]) -> dict[str, float]:
     """One evaluation per swing, in plain Python: |f(x with x_j at q90) - f(x with x_j at q10)|."""
-    base = [j.spec.quantile(0.5, clip=j.valid) for j in specs]
+    base = [j.quantile(0.5) for j in specs]
     swings = {}
     for k, j in enumerate(specs):
         lo, hi = list(base), list(base)
-        lo[k] = j.spec.quantile(0.1, clip=j.valid)
-        hi[k] = j.spec.quantile(0.9, clip=j.valid)
+        lo[k] = j.quantile(0.1)
+        hi[k] = j.quantile(0.9)
         f_lo = sum(w * x for w, x in zip(weights, lo, strict=True))
         f_hi = sum(w * x for w, x in zip(weights, hi, strict=True))
-        swings[j.name] = abs(f_hi - f_lo)
+        swings[j.path] = abs(f_hi - f_lo)
     return swings
 
 
 def test_tornado_matches_reference_and_ranks_by_swing() -> None:
-    specs = [
-        Judgment("territory", D({"triangular": [20, 40, 70]}), (0, 100)),
-        Judgment("cost", D({"normal": [0.1, 0.03]}), (0, 1)),
-        Judgment("salience", D({"beta": [4, 2]}), (0, 1)),
-    ]
+    specs = as_judgments(
+        [
+            ("territory", D({"triangular": [20, 40, 70]}), (0, 100)),
+            ("cost", D({"normal": [0.1, 0.03]}), (0, 1)),
+            ("salience", D({"beta": [4, 2]}), (0, 1)),
+        ]
+    )
     weights = (0.01, -2.0, 0.5)
     result = tornado(Linear(weights=weights, threshold=0.0), specs)
     expected = _reference_tornado(weights, specs)
@@ -128,9 +130,9 @@ def test_tornado_matches_reference_and_ranks_by_swing() -> None:
     assert [b.judgment for b in bars] == sorted(expected, key=lambda k: -expected[k])
     for b in bars:
         assert b.swing == pytest.approx(expected[b.judgment], rel=1e-12)
-        j = next(s for s in specs if s.name == b.judgment)
-        assert b.low == pytest.approx(j.spec.quantile(0.1, clip=j.valid))
-        assert b.high == pytest.approx(j.spec.quantile(0.9, clip=j.valid))
+        j = next(s for s in specs if s.path == b.judgment)
+        assert b.low == pytest.approx(j.quantile(0.1))
+        assert b.high == pytest.approx(j.quantile(0.9))
     frame = result.to_frame()
     assert len(frame) == 6
     json.dumps(result.to_dict())

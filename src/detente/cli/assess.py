@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +12,14 @@ from detente.cli._output import load_scenario, parse_date, print_json, write_tex
 from detente.errors import InputError, did_you_mean
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
+BudgetOpt = Annotated[
+    float,
+    typer.Option(
+        "--budget",
+        help="Seconds of solver work for the whole command; what it cannot determine in time "
+        "is reported as not determined.",
+    ),
+]
 
 
 @app.command()
@@ -34,6 +42,7 @@ def assess(
             "--format", help="text, or markdown (verdict, actors and what-ifs, for documents)."
         ),
     ] = "text",
+    budget: BudgetOpt = 30.0,
 ) -> None:
     """Can talks start? The verdict in one sentence, who is short by how much, what clashes,
     and what would change it."""
@@ -46,18 +55,35 @@ def assess(
             "choose text or markdown (or --json)",
             path="--format",
         )
+    seconds = _seconds(budget)
     scenario = load_scenario(file, as_of=as_of, what_if=what_if)
-    if output_format == "markdown":
-        from detente.briefing import build_briefing, markdown
+    from detente.readiness import Budget
 
-        sections = ("whatifs",) if all_what_ifs or what_if is None else ()
-        write_text(markdown(build_briefing(scenario, sections=sections)))
-        return
+    limits = Budget(seconds=seconds)
+    with limits.window():  # the whole command, whatever it assesses
+        if output_format == "markdown":
+            from detente.briefing import build_briefing, markdown
+
+            sections = ("whatifs",) if all_what_ifs or what_if is None else ()
+            write_text(markdown(build_briefing(scenario, sections=sections)))
+            return
+        _assess(scenario, limits, all_what_ifs=all_what_ifs, as_json=as_json)
+
+
+def _seconds(budget: float) -> float:
+    if not 0 < budget < float("inf"):
+        raise InputError(
+            f"--budget must be a positive number of seconds, got {budget:g}", path="--budget"
+        )
+    return budget
+
+
+def _assess(scenario: Any, limits: Any, *, all_what_ifs: bool, as_json: bool) -> None:
     from detente.readiness import assess as assess_scenario
     from detente.readiness import assess_what_ifs
 
     if all_what_ifs:
-        comparison = assess_what_ifs(scenario)
+        comparison = assess_what_ifs(scenario, budget=limits)
         if as_json:
             print_json(comparison.to_dict())
             return
@@ -66,7 +92,7 @@ def assess(
             blocks += ["", f"== What if {comparison.labels[name]} ({name})", result.explain()]
         write_text("\n".join(blocks))
         return
-    result = assess_scenario(scenario)
+    result = assess_scenario(scenario, budget=limits)
     if as_json:
         print_json(result.to_dict())
         return
@@ -81,12 +107,22 @@ def levers(
         typer.Option("--as-of", help="Apply the timeline entries up to this date (YYYY-MM-DD)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the levers as JSON.")] = False,
+    budget: BudgetOpt = 30.0,
 ) -> None:
     """What would it take: the smallest change of each judgment that opens a zone of agreement,
     most plausible first, and the facts that would meet the preconditions."""
+    from detente.readiness import Budget
     from detente.readiness import assess as assess_scenario
 
-    result = assess_scenario(load_scenario(file, as_of=as_of))
+    seconds = _seconds(budget)
+    scenario = load_scenario(file, as_of=as_of)
+    limits = Budget(seconds=seconds)
+    with limits.window():
+        result = assess_scenario(scenario, budget=limits)
+        _print_levers(result, as_json=as_json)
+
+
+def _print_levers(result: Any, *, as_json: bool) -> None:
     if as_json:
         print_json(
             {
@@ -94,6 +130,7 @@ def levers(
                 "margin": result.margin,
                 "levers": [lv.to_dict() for lv in result.levers],
                 "no_lever": list(result.unmovable),
+                "levers_undetermined": list(result.levers_undetermined),
                 "fact_levers": [f.to_dict() for f in result.fact_levers],
             }
         )
@@ -104,8 +141,10 @@ def levers(
     elif result.levers:
         lines.append("Smallest single changes that would open a zone of agreement:")
         lines += [f"  {i}. {lv.explain()}" for i, lv in enumerate(result.levers, 1)]
-    else:
+    elif not result.levers_undetermined:
         lines.append("No single judgment change within its valid range opens a ZOPA.")
+    if result.levers_undetermined:
+        lines.append("Not determined within the budget: " + ", ".join(result.levers_undetermined))
     if result.unmovable:
         lines.append(
             "No change within the valid range suffices for: " + ", ".join(result.unmovable)

@@ -1,16 +1,7 @@
 """Can talks start? The verdict, its reasons and what would change it (docs/models.md §2).
 
-:func:`assess` is a pure function ``Scenario -> Assessment``:
-
-========================================  =====  ============
-preconditions of veto actors               ZOPA   verdict
-========================================  =====  ============
-met                                        yes    ``ripe``
-not met                                    yes    ``blocked``
-met                                        no     ``premature``
-not met                                    no     ``not_ripe``
-========================================  =====  ============
-
+:func:`assess` is a pure function ``Scenario -> Assessment``; the verdict is the table of
+:mod:`~detente.readiness.verdict` (preconditions of the veto actors x ZOPA).
 A ZOPA exists when m* >= 0 (within ``ZOPA_TOL``, see :mod:`detente.readiness.margin`).
 Preconditions are expressions over facts, evaluated with
 :func:`detente.scenario.expr.evaluate`.  Zartman's components (Zartman 2000, "Ripeness: the
@@ -19,8 +10,12 @@ expected gain from fighting on (a party is stalemated when it is at most ``stale
 and *hurt* = kappa_i (hurting when at least ``hurt_tol``); a mutually hurting stalemate (MHS)
 holds when every veto party is both.
 
-Levers are computed lazily (on first access of :attr:`Assessment.levers`, by ``to_dict`` and by
-``explain``): they call the margin a few hundred times.
+Terms, clashes and levers are computed lazily (on first access, by ``to_dict`` and by
+``explain``): levers call the margin a few hundred times.  Every part runs within a
+:class:`~detente.readiness.solver.Budget`: the margin itself must be determined (else
+:class:`~detente.readiness.solver.BudgetExceeded`, an error), while a lazy part the budget cuts
+short says so (``Terms.undetermined``, ``Assessment.clashes_complete``,
+``Assessment.levers_undetermined``) instead of failing.
 """
 
 from __future__ import annotations
@@ -28,21 +23,32 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from detente.readiness.clashes import (
     Clash,
+    ClashSearch,
     red_line_clashes,
     shortfalls,
     zopa_blockers,
 )
-from detente.readiness.levers import FactLever, Lever, lever_search, precondition_levers
+from detente.readiness.frontier import Frontier, pareto_frontier
+from detente.readiness.levers import (
+    FactLever,
+    Lever,
+    LeverSearch,
+    lever_search,
+    precondition_levers,
+)
 from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
+from detente.readiness.nash import NashSolution, solve_nash
 from detente.readiness.problem import Problem, compile_problem
-from detente.readiness.terms import Frontier, nash_solution, pareto_frontier
+from detente.readiness.solver import Budget, SolverError
+from detente.readiness.verdict import Verdict, verdict_for
 from detente.readiness.zopa import RedLineIntervals, ZopaBox, red_line_intervals, zopa_box
 
 if TYPE_CHECKING:
@@ -50,21 +56,16 @@ if TYPE_CHECKING:
 
     from detente.scenario import Scenario
 
+T = TypeVar("T")
+
 __all__ = [
     "Assessment",
     "Terms",
     "UnmetPrecondition",
-    "Verdict",
-    "WhatIfComparison",
     "ZartmanParty",
     "assess",
-    "assess_what_ifs",
-    "levers",
     "unmet_preconditions",
-    "verdict_for",
 ]
-
-Verdict = Literal["ripe", "blocked", "premature", "not_ripe"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class Terms:
     nash_weighted: dict[str, float | str]
     closest_deal: dict[str, float | str]
     utilities: dict[str, dict[str, float]]  # which solution -> actor -> u_i
+    #: solutions whose optimality the budget cut short (the best deal found is shown)
+    undetermined: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +129,7 @@ class Terms:
             "nash_weighted": self.nash_weighted,
             "closest_deal": self.closest_deal,
             "utilities": self.utilities,
+            "undetermined": list(self.undetermined),
         }
 
 
@@ -161,6 +165,7 @@ class Assessment:
     _problem: Problem = field(repr=False, compare=False)
     _scenario: Scenario = field(repr=False, compare=False)
     _result: MarginResult = field(repr=False, compare=False)
+    _budget: Budget = field(default_factory=Budget, repr=False, compare=False)
 
     # ---- derived ---------------------------------------------------------------------------
     @property
@@ -171,40 +176,62 @@ class Assessment:
     def preconditions_met(self) -> bool:
         return not any(p.veto for p in self.preconditions)
 
+    def _run(self, part: Callable[[], T]) -> T:
+        """Compute a lazy part within the budget; a solver failure names the scenario file."""
+        try:
+            with self._budget.window():
+                return part()
+        except SolverError as exc:
+            raise exc.at(self._scenario.filename) from None
+
     @functools.cached_property
+    def _clash_search(self) -> ClashSearch:
+        if not self._result.feasible:
+            return self._run(lambda: red_line_clashes(self._problem))
+        if not self.zopa:
+            return self._run(lambda: zopa_blockers(self._problem))
+        return ClashSearch((), True)
+
+    @property
     def clashes(self) -> tuple[Clash, ...]:
         """Minimal clashing sets: of red lines when they cannot hold together, else (no ZOPA) of
         red lines and reservation constraints whose removal opens one; computed on first access.
         """
-        if not self._result.feasible:
-            return tuple(red_line_clashes(self._problem))
-        if not self.zopa:
-            return tuple(zopa_blockers(self._problem))
-        return ()
+        return self._clash_search.clashes
+
+    @property
+    def clashes_complete(self) -> bool:
+        """False when the search for clashes stopped at its cap or its budget."""
+        return self._clash_search.complete
 
     @functools.cached_property
     def terms(self) -> Terms | None:
         """Terms inside the ZOPA (Nash solutions, closest deal); computed on first access."""
         if not self.zopa or self._result.x is None:
             return None
-        return _terms(self._problem, self._result)
+        return self._run(lambda: _terms(self._problem, self._result))
 
     @functools.cached_property
-    def _lever_search(self) -> tuple[tuple[Lever, ...], tuple[str, ...]]:
+    def _lever_search(self) -> LeverSearch:
         if self.zopa:
-            return (), ()
-        found, unmovable = lever_search(self._problem, uncertainty=dict(self._scenario.uncertainty))
-        return tuple(found), tuple(p.path for p in unmovable)
+            return LeverSearch((), (), ())
+        uncertainty = dict(self._scenario.uncertainty)
+        return self._run(lambda: lever_search(self._problem, uncertainty=uncertainty))
 
     @property
     def levers(self) -> tuple[Lever, ...]:
         """Smallest single-judgment changes that open a ZOPA, most plausible first."""
-        return self._lever_search[0]
+        return self._lever_search.levers
 
     @property
     def unmovable(self) -> tuple[str, ...]:
         """Judgments for which no change within the valid range suffices to open a ZOPA."""
-        return self._lever_search[1]
+        return self._lever_search.unmovable
+
+    @property
+    def levers_undetermined(self) -> tuple[str, ...]:
+        """Judgments whose lever the budget left undetermined."""
+        return self._lever_search.undetermined
 
     @functools.cached_property
     def fact_levers(self) -> tuple[FactLever, ...]:
@@ -262,6 +289,8 @@ class Assessment:
         if self.clashes:
             lines.append("What clashes:")
             lines.extend(f"  - {c.explain()}" for c in self.clashes)
+        if not self.clashes_complete:
+            lines.append("The search for clashes stopped at its limit; there may be more.")
         if self.preconditions:
             lines.append("Preconditions not met:")
             lines.extend(f"  - {p.explain()}" for p in self.preconditions)
@@ -279,8 +308,10 @@ class Assessment:
             if lv:
                 lines.append("What would open a zone of agreement (one judgment at a time):")
                 lines.extend(f"  - {item.explain()}" for item in lv)
-            else:
+            elif not self.levers_undetermined:
                 lines.append("No single judgment change within its valid range opens a ZOPA.")
+            if self.levers_undetermined:
+                lines.append(f"Not determined within the budget: {_few(self.levers_undetermined)}.")
         if self.preconditions:
             fl = [f for f in self.fact_levers if f.changes]
             if fl:
@@ -299,6 +330,12 @@ class Assessment:
             lines.append(f"  - Nash bargaining solution: {show(t.nash)}")
             lines.append(f"  - weighted by capability: {show(t.nash_weighted)}")
             lines.append(f"  - the most even deal (x*): {show(t.closest_deal)}")
+            if t.undetermined:
+                lines.append(
+                    "  (not determined within the budget: "
+                    + ", ".join(t.undetermined)
+                    + "; the best deal found is shown)"
+                )
         return "\n".join(lines)
 
     def zopa_box(self) -> ZopaBox | None:
@@ -329,6 +366,7 @@ class Assessment:
             "reservation": self.reservation,
             "shortfalls": self.shortfalls,
             "clashes": [c.to_dict() for c in self.clashes],
+            "clashes_complete": self.clashes_complete,
             "preconditions": [p.to_dict() for p in self.preconditions],
             "zartman": [z.to_dict() for z in self.zartman],
             "mutually_hurting_stalemate": self.mutually_hurting_stalemate,
@@ -337,6 +375,7 @@ class Assessment:
         if include_levers:
             out["levers"] = [lv.to_dict() for lv in self.levers]
             out["no_lever"] = list(self.unmovable)
+            out["levers_undetermined"] = list(self.levers_undetermined)
             out["fact_levers"] = [f.to_dict() for f in self.fact_levers]
         from detente._results import jsonable
 
@@ -363,6 +402,13 @@ class Assessment:
 
 def _num(problem: Problem, k: int, v: float | str) -> float:
     return float(problem.options[k].index(v)) if isinstance(v, str) else float(v)
+
+
+def _few(paths: tuple[str, ...], shown: int = 4) -> str:
+    """A long list of judgment paths, cut short (the JSON output has all of them)."""
+    if len(paths) <= shown:
+        return "the levers of " + ", ".join(paths)
+    return f"the levers of {len(paths)} judgments ({', '.join(paths[:shown])}, ...)"
 
 
 def _join(parts: list[str]) -> str:
@@ -405,18 +451,12 @@ def unmet_preconditions(scenario: Scenario) -> tuple[UnmetPrecondition, ...]:
     )
 
 
-def verdict_for(*, zopa: bool, preconditions_met: bool) -> Verdict:
-    """The verdict table of docs/models.md §2: preconditions of the veto actors x ZOPA."""
-    if zopa:
-        return "ripe" if preconditions_met else "blocked"
-    return "premature" if preconditions_met else "not_ripe"
-
-
 def assess(
     scenario: Scenario,
     *,
     stalemate_tol: float = 0.05,
     hurt_tol: float = 0.05,
+    budget: Budget | None = None,
 ) -> Assessment:
     """Assess whether talks can start: verdict, margin, closest deal, clashes, levers, terms.
 
@@ -429,6 +469,10 @@ def assess(
         ``assess(scenario.at(date).variant(name))``.
     stalemate_tol, hurt_tol : float
         Thresholds of Zartman's components (see the module docstring).
+    budget : Budget, optional
+        Limits on solver work for the margin and for each lazily computed part (default
+        :class:`~detente.readiness.solver.Budget()`); inside an outer ``Budget.window()`` the
+        sooner deadline holds.
 
     Returns
     -------
@@ -438,9 +482,18 @@ def assess(
     ------
     detente.errors.InputError
         A red line that is not linear.
+    detente.readiness.solver.BudgetExceeded
+        The margin (hence the verdict) was not determined within the budget.
+    detente.readiness.solver.SolverError
+        HiGHS failed (its status is named).
     """
+    budget = Budget() if budget is None else budget
     problem = compile_problem(scenario)
-    result: MarginResult = exact_margin(problem)
+    try:
+        with budget.window():
+            result: MarginResult = exact_margin(problem)
+    except SolverError as exc:
+        raise exc.at(scenario.filename) from None
 
     unmet = unmet_preconditions(scenario)
     pre_met = not any(p.veto for p in unmet)
@@ -471,80 +524,26 @@ def assess(
         _problem=problem,
         _scenario=scenario,
         _result=result,
+        _budget=budget,
     )
 
 
 def _terms(problem: Problem, result: MarginResult) -> Terms:
     """Symmetric and capability-weighted Nash bargaining solutions and the closest deal."""
     assert result.x is not None
-    nash = nash_solution(problem, base=result)
-    nash_w = nash_solution(problem, weights=problem.capability.tolist(), base=result)
-    nash = result.x if nash is None else nash
-    nash_w = result.x if nash_w is None else nash_w
-    sols = {"nash": nash, "nash_weighted": nash_w, "closest_deal": result.x}
+    found: dict[str, NashSolution | None] = {
+        "nash": solve_nash(problem, base=result),
+        "nash_weighted": solve_nash(problem, weights=problem.capability.tolist(), base=result),
+    }
+    sols = {name: result.x if f is None else f.x for name, f in found.items()}
+    sols["closest_deal"] = result.x
     return Terms(
-        nash=_deal(problem, nash) or {},
-        nash_weighted=_deal(problem, nash_w) or {},
+        nash=_deal(problem, sols["nash"]) or {},
+        nash_weighted=_deal(problem, sols["nash_weighted"]) or {},
         closest_deal=_deal(problem, result.x) or {},
         utilities={
             name: {a: float(u) for a, u in zip(problem.actors, problem.utility(x), strict=True)}
             for name, x in sols.items()
         },
+        undetermined=tuple(name for name, f in found.items() if f is not None and not f.determined),
     )
-
-
-def levers(scenario: Scenario) -> tuple[Lever, ...]:
-    """The levers of a scenario (see :attr:`Assessment.levers`)."""
-    return assess(scenario).levers
-
-
-@dataclass(frozen=True)
-class WhatIfComparison:
-    """The base assessment and every what-if variant's, side by side."""
-
-    base: Assessment
-    variants: dict[str, Assessment]
-    labels: dict[str, str]
-
-    def explain(self) -> str:
-        lines = [f"Base: {self.base.headline()}"]
-        for name, a in self.variants.items():
-            lines.append(f"What if {self.labels[name]} ({name}): {a.headline()}")
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "base": self.base.to_dict(),
-            "variants": {
-                n: {"label": self.labels[n], **a.to_dict()} for n, a in self.variants.items()
-            },
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        import pandas as pd
-
-        rows = [{"variant": "(base)", "label": "", **_row(self.base)}]
-        rows += [
-            {"variant": n, "label": self.labels[n], **_row(a)} for n, a in self.variants.items()
-        ]
-        return pd.DataFrame(rows).set_index("variant")
-
-
-def _row(a: Assessment) -> dict[str, Any]:
-    return {
-        "verdict": a.verdict,
-        "margin": a.margin if a.margin is not None else math.nan,
-        "preconditions_met": a.preconditions_met,
-        "clashes": len(a.clashes),
-    }
-
-
-def assess_what_ifs(scenario: Scenario) -> WhatIfComparison:
-    """The full assessment of the scenario and of each of its ``what_ifs`` variants.
-
-    For the comparison as of a date, pass ``scenario.at(date)``.
-    """
-    base = assess(scenario)
-    variants = {name: assess(scenario.variant(name)) for name in scenario.what_ifs}
-    labels = {name: w.label for name, w in scenario.what_ifs.items()}
-    return WhatIfComparison(base, variants, labels)

@@ -28,8 +28,9 @@ import numpy as np
 from detente.readiness.fastpath import margin_batch
 from detente.readiness.margin import ZOPA_TOL
 from detente.readiness.problem import Problem
+from detente.readiness.solver import BudgetExceeded
 
-__all__ = ["Clash", "Constraint", "red_line_clashes", "zopa_blockers"]
+__all__ = ["Clash", "ClashSearch", "Constraint", "red_line_clashes", "zopa_blockers"]
 
 
 @dataclass(frozen=True)
@@ -105,38 +106,67 @@ def _oracle(problem: Problem, red_lines: Sequence[int], actors: Sequence[int]) -
     return m >= -ZOPA_TOL
 
 
+@dataclass(frozen=True)
+class ClashSearch:
+    """Minimal clashing sets found, and whether the enumeration ran to its end (False: it
+    stopped at its cap of oracle calls or when the budget ran out)."""
+
+    clashes: tuple[Clash, ...]
+    complete: bool
+
+
 def _minimal_sets(
     n: int, bad: Any, max_size: int, max_calls: int
 ) -> tuple[list[tuple[int, ...]], bool]:
-    """All minimal subsets S of range(n) with bad(S), by increasing size (``bad`` upward-closed).
+    """All minimal subsets S of range(n) with bad(S) up to ``max_size`` members, by increasing
+    size (``bad`` upward-closed).
 
-    Returns the sets and whether the enumeration was complete.
+    Returns the sets and whether the enumeration finished (not cut by ``max_calls`` or by the
+    budget).
     """
     found: list[tuple[int, ...]] = []
     calls = 0
-    for size in range(1, min(n, max_size) + 1):
-        for subset in itertools.combinations(range(n), size):
-            s = set(subset)
-            if any(set(f) <= s for f in found):
-                continue
-            calls += 1
-            if calls > max_calls:
-                return found, False
-            if bad(subset):
-                found.append(subset)
-    return found, max_size >= n
+    try:
+        for size in range(1, min(n, max_size) + 1):
+            for subset in itertools.combinations(range(n), size):
+                s = set(subset)
+                if any(set(f) <= s for f in found):
+                    continue
+                calls += 1
+                if calls > max_calls:
+                    return found, False
+                if bad(subset):
+                    found.append(subset)
+    except BudgetExceeded:
+        return found, False
+    return found, True
 
 
-def red_line_clashes(problem: Problem, *, max_size: int = 4, max_calls: int = 2000) -> list[Clash]:
-    """Minimal sets of veto actors' red lines that cannot hold together (empty if they can)."""
+def red_line_clashes(problem: Problem, *, max_size: int = 4, max_calls: int = 2000) -> ClashSearch:
+    """Minimal sets of veto actors' red lines that cannot hold together (none if they can).
+
+    Raises
+    ------
+    detente.readiness.solver.SolverError
+        HiGHS failed (a budget running out only makes the search incomplete).
+    """
     n = len(problem.red_lines)
     everything = list(range(n))
-    if _oracle(problem, everything, []):
-        return []
-    sets, _ = _minimal_sets(n, lambda s: not _oracle(problem, s, []), max_size, max_calls)
+    try:
+        if _oracle(problem, everything, []):
+            return ClashSearch((), True)
+    except BudgetExceeded:
+        return ClashSearch((), False)
+    sets, complete = _minimal_sets(n, lambda s: not _oracle(problem, s, []), max_size, max_calls)
     if not sets:
-        sets = [_deletion_filter(n, lambda s: not _oracle(problem, s, []))]
-    return [Clash("red_lines", tuple(_red_line_constraint(problem, i) for i in s)) for s in sets]
+        try:
+            sets = [_deletion_filter(n, lambda s: not _oracle(problem, s, []))]
+        except BudgetExceeded:
+            complete = False
+    clashes = tuple(
+        Clash("red_lines", tuple(_red_line_constraint(problem, i) for i in s)) for s in sets
+    )
+    return ClashSearch(clashes, complete)
 
 
 def _deletion_filter(n: int, bad: Any) -> tuple[int, ...]:
@@ -149,11 +179,16 @@ def _deletion_filter(n: int, bad: Any) -> tuple[int, ...]:
     return tuple(keep)
 
 
-def zopa_blockers(problem: Problem, *, max_size: int = 3, max_calls: int = 2000) -> list[Clash]:
+def zopa_blockers(problem: Problem, *, max_size: int = 3, max_calls: int = 2000) -> ClashSearch:
     """Minimal sets of {red lines, reservation constraints} whose removal opens a ZOPA.
 
-    Only meaningful when the red lines can hold together and m* < 0; returns ``[]`` if a ZOPA
+    Only meaningful when the red lines can hold together and m* < 0; finds none if a ZOPA
     already exists.  Constraint j < R is red line j; j >= R is the reservation of actor j - R.
+
+    Raises
+    ------
+    detente.readiness.solver.SolverError
+        HiGHS failed (a budget running out only makes the search incomplete).
     """
     R = len(problem.red_lines)
     A = problem.n_actors
@@ -165,9 +200,12 @@ def zopa_blockers(problem: Problem, *, max_size: int = 3, max_calls: int = 2000)
         acts = [a for a in range(A) if R + a not in gone]
         return _oracle(problem, rls, acts)
 
-    if opens(()):
-        return []
-    sets, _ = _minimal_sets(n, opens, max_size, max_calls)
+    try:
+        if opens(()):
+            return ClashSearch((), True)
+    except BudgetExceeded:
+        return ClashSearch((), False)
+    sets, complete = _minimal_sets(n, opens, max_size, max_calls)
     out = []
     for s in sets:
         members = []
@@ -180,7 +218,7 @@ def zopa_blockers(problem: Problem, *, max_size: int = 3, max_calls: int = 2000)
                     Constraint("reservation", problem.actors[a], -1, "no-deal value", None)
                 )
         out.append(Clash("zopa", tuple(members)))
-    return out
+    return ClashSearch(tuple(out), complete)
 
 
 def shortfalls(problem: Problem, x: np.ndarray[Any, Any] | None) -> dict[str, float]:

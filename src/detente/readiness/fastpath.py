@@ -28,29 +28,28 @@ The number of systems is ``C(H, A - 1)`` with ``H = K_scale A (A - 1) / 2 + A`` 
 it exceeds :data:`MAX_SYSTEMS` (four or more veto actors on several scale issues), or the red
 lines are not single-issue bounds, :func:`margin_batch` falls back to the exact solver, one
 HiGHS call per parameter set.  Strict bounds are treated as their closure (m* is a supremum).
+Everything is computed in normalised units (:mod:`.scaling`): parameters arrive in issue units
+and are mapped to [0, 1] with the problem's red lines, so an issue's scale never reaches a
+kernel; a threshold moved outside its issue's range is clamped like the red line itself.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from detente.errors import InputError
 from detente.readiness.margin import exact_margin
-from detente.readiness.problem import (
-    And,
-    Atom,
-    BatchArrays,
-    Formula,
-    Or,
-    Problem,
-    Truth,
-    batch_arrays,
-)
+from detente.readiness.problem import Problem, locate, option_table, weights
+from detente.readiness.scaling import to_scaled
+from detente.readiness.solver import BudgetExceeded, check_budget
+from detente.scenario.expr import All, AnyOf, Const, Formula, LinAtom
 
 __all__ = ["MAX_COMBOS", "MAX_SYSTEMS", "MAX_TERMS", "fast_applicable", "margin_batch"]
 
@@ -63,11 +62,11 @@ MAX_TERMS = 64
 _CHUNK_ELEMENTS = 500_000
 
 
-def _issues_of(f: Formula) -> set[int]:
-    if isinstance(f, Atom):
-        return set(f.issues)
-    if isinstance(f, And | Or):
-        s: set[int] = set()
+def _issues_of(f: Formula) -> set[str]:
+    if isinstance(f, LinAtom):
+        return set(f.coef)
+    if isinstance(f, All | AnyOf):
+        s: set[str] = set()
         for p in f.parts:
             s |= _issues_of(p)
         return s
@@ -75,26 +74,24 @@ def _issues_of(f: Formula) -> set[int]:
 
 
 def _or_free(f: Formula) -> bool:
-    if isinstance(f, Or):
+    if isinstance(f, AnyOf):
         return False
-    if isinstance(f, And):
+    if isinstance(f, All):
         return all(_or_free(p) for p in f.parts)
     return True
 
 
-def _dnf(f: Formula, isopt: BoolArray, cap: int) -> list[list[Formula]] | None:
+def _dnf(f: Formula, isopt: Mapping[str, bool], cap: int) -> list[list[Formula]] | None:
     """Disjunctive normal form whose literals are single-issue formulas (Or-free on scale
     issues); None if an atom spans several issues or the form would exceed ``cap`` terms."""
-    if isinstance(f, Truth):
+    if isinstance(f, Const):
         return [[]] if f.value else []
     ks = _issues_of(f)
-    if len(ks) == 1:
-        k = next(iter(ks))
-        if isopt[k] or _or_free(f):
-            return [[f]]
-    if isinstance(f, Atom):
+    if len(ks) == 1 and (isopt[next(iter(ks))] or _or_free(f)):
+        return [[f]]
+    if isinstance(f, LinAtom):
         return None  # an atom on several issues (or on none): the exact solver handles it
-    if isinstance(f, Or):
+    if isinstance(f, AnyOf):
         terms: list[list[Formula]] = []
         for part in f.parts:
             sub = _dnf(part, isopt, cap)
@@ -104,7 +101,7 @@ def _dnf(f: Formula, isopt: BoolArray, cap: int) -> list[list[Formula]] | None:
             if len(terms) > cap:
                 return None
         return terms
-    assert isinstance(f, And)
+    assert isinstance(f, All)
     acc: list[list[Formula]] = [[]]
     for part in f.parts:
         sub = _dnf(part, isopt, cap)
@@ -123,14 +120,16 @@ def _plan(problem: Problem) -> list[dict[int, list[Formula]]] | None:
     option combinations or too many vertex systems).
     """
     isopt = problem.is_option
-    terms = _dnf(problem.red_line_formula(), isopt, MAX_TERMS)
+    index = {issue: k for k, issue in enumerate(problem.issues)}
+    by_name = {issue: bool(isopt[k]) for k, issue in enumerate(problem.issues)}
+    terms = _dnf(problem.scaled.formula(), by_name, MAX_TERMS)
     if terms is None:
         return None
     plans: list[dict[int, list[Formula]]] = []
     for term in terms:
         groups: dict[int, list[Formula]] = {}
         for lit in term:
-            groups.setdefault(next(iter(_issues_of(lit))), []).append(lit)
+            groups.setdefault(index[next(iter(_issues_of(lit)))], []).append(lit)
         plans.append(groups)
     n_combos = int(np.prod([max(1, n) for n in problem.n_options[isopt]])) if isopt.any() else 1
     if n_combos > MAX_COMBOS:
@@ -148,17 +147,76 @@ def fast_applicable(problem: Problem) -> bool:
     return _plan(problem) is not None
 
 
-def _theta(atom: Atom, rhs: dict[str, FloatArray], D: int) -> FloatArray:
-    if atom.path in rhs:
-        return rhs[atom.path]
-    return np.full(D, atom.theta)
+@dataclass(frozen=True)
+class BatchArrays:
+    """The problem's arrays for D parameter sets at once (leading axis D), normalised units."""
+
+    weights: FloatArray  # (D, A, K)
+    position: FloatArray  # (D, A, K)
+    table: FloatArray  # (D, A, K, J)
+    reservation: FloatArray  # (D, A)
+    rhs: Mapping[int, FloatArray]  # id of a scaled red-line atom -> its right-hand side (D,)
+
+
+def batch_arrays(problem: Problem, params: FloatArray, paths: Sequence[str]) -> BatchArrays:
+    """Arrays of ``problem`` for every row of ``params`` (D, p), column j setting ``paths[j]``
+    (issue units, option values as ranks)."""
+    P = np.asarray(params, dtype=float)
+    if P.ndim != 2 or P.shape[1] != len(paths):
+        raise InputError(
+            f"params must have shape (draws, {len(paths)}), got {P.shape}", path="params"
+        )
+    D = P.shape[0]
+    sal = np.broadcast_to(problem.salience, (D, *problem.salience.shape)).copy()
+    pos = np.broadcast_to(problem.position, (D, *problem.position.shape)).copy()
+    nd = np.broadcast_to(problem.nd_outcome, (D, *problem.nd_outcome.shape)).copy()
+    cost = np.broadcast_to(problem.cost, (D, problem.n_actors)).copy()
+    sq = np.broadcast_to(problem.status_quo, (D, problem.n_issues)).copy()
+    thetas: dict[str, FloatArray] = {}
+    arrays = {"salience": sal, "position": pos, "nd_outcome": nd, "cost": cost, "status_quo": sq}
+    for j, path in enumerate(paths):
+        target = locate(problem, path)
+        if target is None or target[0] == "capability":
+            continue
+        field, index = target
+        if field == "rhs":
+            thetas[path] = P[:, j]
+        elif isinstance(index, tuple):
+            arrays[field][(slice(None), *index)] = P[:, j]
+        else:
+            arrays[field][:, index] = P[:, j]
+    low, high, isopt = problem.low, problem.high, problem.is_option
+    W = weights(sal)
+    pos = to_scaled(pos, low, high, isopt)
+    table = option_table(pos, problem.values, problem.options)
+    e = to_scaled(np.where(np.isnan(nd), sq[:, None, :], nd), low, high, isopt)  # (D, A, K)
+    # u_a(e_a): closeness of actor a at its own expected outcome.
+    g_scale = 1.0 - np.abs(e - pos)
+    J = table.shape[-1]
+    idx = np.clip(np.rint(e), 0, J - 1).astype(np.int64)[..., None]
+    g_opt = np.take_along_axis(table, idx, axis=-1)[..., 0]
+    g = np.nan_to_num(np.where(isopt, g_opt, g_scale), nan=0.0)
+    r = np.einsum("dak,dak->da", W, g) - cost
+    rhs = {
+        key: t.rhs(thetas[t.path])
+        for key, t in problem.scaled.thresholds.items()
+        if t.path in thetas
+    }
+    return BatchArrays(weights=W, position=pos, table=table, reservation=r, rhs=rhs)
+
+
+def _rhs(atom: LinAtom, rhs: Mapping[int, FloatArray], D: int) -> FloatArray:
+    """The atom's right-hand side for every parameter set (D,)."""
+    if id(atom) in rhs:
+        return rhs[id(atom)]
+    return np.full(D, atom.rhs)
 
 
 def _scale_bounds(
-    atoms: list[Formula], k: int, problem: Problem, rhs: dict[str, FloatArray], D: int
+    atoms: list[Formula], k: int, problem: Problem, rhs: Mapping[int, FloatArray], D: int
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
-    lo = np.full(D, problem.low[k])
-    hi = np.full(D, problem.high[k])
+    lo = np.zeros(D)
+    hi = np.ones(D)
     lo_open = np.zeros(D, dtype=bool)  # strict bounds: the interval is open at that end
     hi_open = np.zeros(D, dtype=bool)
     ok = np.ones(D, dtype=bool)
@@ -176,15 +234,15 @@ def _scale_bounds(
     stack = list(atoms)
     while stack:
         f = stack.pop()
-        if isinstance(f, And):
+        if isinstance(f, All):
             stack.extend(f.parts)
             continue
-        if isinstance(f, Truth):
+        if isinstance(f, Const):
             ok &= f.value
             continue
-        assert isinstance(f, Atom)
-        th = _theta(f, rhs, D)
-        c = f.coef[k]
+        assert isinstance(f, LinAtom)
+        c = next(iter(f.coef.values()))
+        th = _rhs(f, rhs, D) / c  # the bound on this issue
         strict = f.sense == "<"
         if f.sense == "==":
             raise_lo(th, False)
@@ -198,23 +256,22 @@ def _scale_bounds(
     return lo, hi, ok
 
 
-def _option_allowed(f: Formula, k: int, n: int, rhs: dict[str, FloatArray], D: int) -> BoolArray:
-    """(D, n): which ranks of option issue k satisfy f."""
+def _option_allowed(f: Formula, n: int, rhs: Mapping[int, FloatArray], D: int) -> BoolArray:
+    """(D, n): which ranks of an option issue satisfy f (a formula on that issue only)."""
     ranks = np.arange(n, dtype=float)[None, :]
-    if isinstance(f, Truth):
+    if isinstance(f, Const):
         return np.full((D, n), f.value)
-    if isinstance(f, Atom):
-        c = f.coef[k]
-        lhs = c * ranks
-        b = (_theta(f, rhs, D) * f.unit)[:, None]
+    if isinstance(f, LinAtom):
+        lhs = next(iter(f.coef.values())) * ranks
+        b = _rhs(f, rhs, D)[:, None]
         tol = 1e-9 * (1.0 + np.abs(b))
         if f.sense == "<=":
             return np.asarray(lhs <= b + tol)
         if f.sense == "<":
             return np.asarray(lhs < b - tol)
         return np.asarray(np.abs(lhs - b) <= tol)
-    parts = [_option_allowed(p, k, n, rhs, D) for p in f.parts]
-    if isinstance(f, And):
+    parts = [_option_allowed(p, n, rhs, D) for p in f.parts]
+    if isinstance(f, All):
         return np.logical_and.reduce(parts) if parts else np.ones((D, n), dtype=bool)
     return np.logical_or.reduce(parts) if parts else np.zeros((D, n), dtype=bool)
 
@@ -225,7 +282,6 @@ def _fast(problem: Problem, arrays: BatchArrays, plan: dict[int, list[Formula]])
     isopt = problem.is_option
     scale = np.flatnonzero(~isopt)
     opt = np.flatnonzero(isopt)
-    rng = problem.range
     feasible = np.ones(D, dtype=bool)
 
     # Option combinations: constant utility q[d, a, c] and which are allowed.
@@ -243,7 +299,7 @@ def _fast(problem: Problem, arrays: BatchArrays, plan: dict[int, list[Formula]])
         q_full = q_full + (W[:, :, k, None] * tab).reshape(D, A, *shape)
         ok_k = np.ones((D, sizes[col]), dtype=bool)
         for f in plan.get(int(k), []):
-            ok_k &= _option_allowed(f, int(k), sizes[col], arrays.rhs, D)
+            ok_k &= _option_allowed(f, sizes[col], arrays.rhs, D)
         ok_full = ok_full & ok_k.reshape(D, *shape)
     q = np.broadcast_to(q_full, (D, A, *sizes)).reshape(D, A, C)
     allowed = np.broadcast_to(ok_full, (D, *sizes)).reshape(D, C)
@@ -256,7 +312,7 @@ def _fast(problem: Problem, arrays: BatchArrays, plan: dict[int, list[Formula]])
         feasible &= ok & (lo <= hi + 1e-12)
         pos = arrays.position[:, :, k]  # (D, A)
         bp = np.clip(np.where(np.isnan(pos), lo[:, None], pos), lo[:, None], hi[:, None])
-        g = 1.0 - np.abs(bp[:, None, :] - pos[:, :, None]) / rng[k]  # (D, a, b)
+        g = 1.0 - np.abs(bp[:, None, :] - pos[:, :, None])  # (D, a, b)
         vals[:, :, col, :] = np.nan_to_num(W[:, :, k, None] * g, nan=0.0)
 
     if A == 0:  # no reservation constraints: only whether the red lines can hold
@@ -307,6 +363,7 @@ def margin_batch(
     paths: Sequence[str],
     *,
     force_exact: bool = False,
+    partial: bool = False,
 ) -> FloatArray:
     """m* for every parameter set (row of ``params``), vectorised.
 
@@ -321,11 +378,19 @@ def margin_batch(
         margin ignores (facts, non-veto actors) are accepted.
     force_exact : bool
         Use the exact solver for every row (the reference; slow).
+    partial : bool
+        Where the exact solver is used and the budget (:class:`~.solver.Budget`) runs out, give
+        NaN for the rows not determined instead of raising.
 
     Returns
     -------
     ndarray (D,)
-        m* per row, ``-inf`` where the red lines cannot hold together.
+        m* per row, ``-inf`` where the red lines cannot hold together (NaN: not determined).
+
+    Raises
+    ------
+    detente.readiness.solver.SolverError, detente.readiness.solver.BudgetExceeded
+        The exact solver failed, or (without ``partial``) ran out of budget.
     """
     P = np.atleast_2d(np.asarray(params, dtype=float))
     if P.shape[1] == 0 and len(paths) == 0:
@@ -333,10 +398,16 @@ def margin_batch(
     D = P.shape[0]
     plan = None if force_exact else _plan(problem)
     if plan is None:
-        out = np.empty(D)
+        out = np.full(D, np.nan)
         for d in range(D):  # fallback: one HiGHS solve per parameter set
             prob = problem.with_params(dict(zip(paths, P[d].tolist(), strict=True)))
-            out[d] = exact_margin(prob, refine=False).margin
+            try:
+                check_budget("the margin")
+                out[d] = exact_margin(prob, refine=False).margin
+            except BudgetExceeded:
+                if not partial:
+                    raise
+                break
         return out
     if not plan:
         return np.full(D, -np.inf)  # the red lines are constantly false

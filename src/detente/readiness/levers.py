@@ -22,6 +22,7 @@ it (exhaustive over the facts the precondition names, by increasing size).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -33,14 +34,24 @@ import numpy.typing as npt
 
 from detente.readiness.fastpath import fast_applicable, margin_batch
 from detente.readiness.margin import exact_margin
-from detente.readiness.problem import Parameter, Problem
+from detente.readiness.problem import Problem
+from detente.readiness.solver import BudgetExceeded
+from detente.scenario.paths import Judgment
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["FactLever", "Lever", "find_levers", "lever_search", "precondition_levers"]
+__all__ = [
+    "FactLever",
+    "Lever",
+    "LeverSearch",
+    "find_levers",
+    "lever_search",
+    "precondition_levers",
+]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 REL_TOL = 1e-4
 _KIND_TEXT = {
     "cost": "cost of fighting on",
@@ -137,43 +148,46 @@ class FactLever:
         }
 
 
-def _label(problem: Problem, p: Parameter) -> str:
-    if p.kind == "red_line":
+def _label(problem: Problem, p: Judgment) -> str:
+    if p.role == "red_line":
         for rl in problem.red_lines:
-            if p.path.startswith(f"actors.{problem.actors[rl.actor]}.red_lines.{rl.index}.rhs"):
+            if p.path in rl.paths:
                 return f"{p.actor}'s red line \u201c{rl.label}\u201d (threshold)"
-    if p.kind == "cost":
+    if p.role == "cost":
         return f"{p.actor}'s cost of fighting on"
-    if p.kind == "no_deal":
+    if p.role == "no_deal":
         return f"{p.actor}'s expected no-deal {p.issue}"
-    if p.kind == "salience":
+    if p.role == "salience":
         return f"{p.actor}'s salience of {p.issue}"
-    if p.kind == "position":
+    if p.role == "position":
         return f"{p.actor}'s position on {p.issue}"
     return p.path
 
 
 def _search_all(
-    problem: Problem, params: Sequence[Parameter], fast: bool
-) -> list[tuple[float, float] | None]:
+    problem: Problem, params: Sequence[Judgment], fast: bool
+) -> tuple[list[tuple[float, float] | None], BoolArray]:
     """For every (parameter, direction) pair at once: (delta, margin there) of the first
-    crossing to m* >= 0, or None.  Pairs are ordered p0+, p0-, p1+, p1-, ...
+    crossing to m* >= 0, or None; and which pairs the budget left undetermined.  Pairs are
+    ordered p0+, p0-, p1+, p1-, ...
 
     One vectorised margin evaluation per round: a grid over each half-range, then k-section of
-    every bracket in parallel until each is narrower than ``REL_TOL`` times its distance.
+    every bracket in parallel until each is narrower than ``REL_TOL`` times its distance.  A
+    margin the budget cut short (NaN from :func:`margin_batch` with ``partial``) before a
+    pair's crossing makes that pair undetermined.
     """
     n_pairs = 2 * len(params)
     if n_pairs == 0:
-        return []
+        return [], np.zeros(0, dtype=bool)
     paths = [p.path for p in params]
-    theta0 = np.array([p.value for p in params])
+    theta0 = np.array([float(p.value) for p in params])  # type: ignore[arg-type]
+    low = np.array([p.low for p in params], dtype=float)
+    high = np.array([p.high for p in params], dtype=float)
     col = np.repeat(np.arange(len(params)), 2)
     sign = np.tile([1.0, -1.0], len(params))
-    span = np.where(
-        sign > 0,
-        np.array([p.high for p in params])[col] - theta0[col],
-        theta0[col] - np.array([p.low for p in params])[col],
-    )
+    with np.errstate(over="ignore"):  # a scale as wide as [-1e308, 1e308]
+        span = np.where(sign > 0, high[col] - theta0[col], theta0[col] - low[col])
+    span = np.minimum(span, np.finfo(float).max)
     span = np.where(span > 1e-12 * np.maximum(1.0, np.abs(theta0[col])), span, 0.0)
 
     def margins(deltas: FloatArray) -> FloatArray:
@@ -181,16 +195,22 @@ def _search_all(
         n = deltas.shape[1]
         rows = np.repeat(theta0[None, :], n_pairs * n, axis=0)
         r = np.arange(n_pairs * n)
-        rows[r, np.repeat(col, n)] = (theta0[col][:, None] + sign[:, None] * deltas).ravel()
-        return margin_batch(problem, rows, paths).reshape(n_pairs, n)
+        with np.errstate(over="ignore"):
+            moved = theta0[col][:, None] + sign[:, None] * deltas
+        moved = np.clip(moved, low[col][:, None], high[col][:, None])
+        rows[r, np.repeat(col, n)] = moved.ravel()
+        return margin_batch(problem, rows, paths, partial=True).reshape(n_pairs, n)
 
     n = 64 if fast else 8
     k = 16 if fast else 1
-    grid = span[:, None] * np.arange(1, n + 1)[None, :] / n
+    grid = span[:, None] * (np.arange(1, n + 1)[None, :] / n)
     m = np.where(span[:, None] > 0, margins(grid), -np.inf)
     hit = m >= 0.0
     found = hit.any(axis=1)
     first = np.argmax(hit, axis=1)
+    before = np.arange(n)[None, :] < np.where(found, first, n)[:, None]
+    undetermined = np.any(np.isnan(m) & before, axis=1)
+    found &= ~undetermined
     q = np.arange(n_pairs)
     hi = np.where(found, grid[q, first], np.nan)
     lo = np.where(found & (first > 0), grid[q, np.maximum(first - 1, 0)], 0.0)
@@ -201,6 +221,10 @@ def _search_all(
             break
         pts = lo[:, None] + (hi - lo)[:, None] * np.arange(1, k + 1)[None, :] / (k + 1)
         mm = margins(np.where(active[:, None], pts, hi[:, None]))
+        cut = active & np.isnan(mm).any(axis=1)
+        undetermined |= cut
+        found &= ~cut
+        active &= ~cut
         ok = mm >= 0.0
         any_ok = ok.any(axis=1)
         j = np.argmax(ok, axis=1)
@@ -211,7 +235,8 @@ def _search_all(
         m_hi = np.where(active, new_m, m_hi)
         lo = np.where(active, new_lo, lo)
     found_list = [bool(f) for f in np.asarray(found).ravel()]
-    return [(float(hi[i]), float(m_hi[i])) if found_list[i] else None for i in range(n_pairs)]
+    crossings = [(float(hi[i]), float(m_hi[i])) if found_list[i] else None for i in range(n_pairs)]
+    return crossings, undetermined
 
 
 def _exact_at(problem: Problem, path: str, value: float) -> float:
@@ -229,7 +254,16 @@ def find_levers(
     Returns ``[]`` when a ZOPA already exists.  Judgments that no change within their valid
     range can make work are left out (:func:`lever_search` also returns them).
     """
-    return lever_search(problem, uncertainty=uncertainty, paths=paths)[0]
+    return list(lever_search(problem, uncertainty=uncertainty, paths=paths).levers)
+
+
+@dataclass(frozen=True)
+class LeverSearch:
+    """The outcome of a lever search."""
+
+    levers: tuple[Lever, ...]  # ranked by plausibility
+    unmovable: tuple[str, ...]  # paths no change within the valid range makes work
+    undetermined: tuple[str, ...]  # paths the budget cut short
 
 
 def lever_search(
@@ -237,101 +271,124 @@ def lever_search(
     *,
     uncertainty: Mapping[str, Any] | None = None,
     paths: Sequence[str] | None = None,
-) -> tuple[list[Lever], list[Parameter]]:
-    """(levers ranked by plausibility, judgments for which no change within the valid range
-    suffices)."""
-    base = exact_margin(problem, refine=False)
-    if base.zopa:
-        return [], []
-    fast = fast_applicable(problem)
+) -> LeverSearch:
+    """Levers ranked by plausibility, judgments that no change within the valid range makes
+    work, and judgments not determined within the budget (:class:`~.solver.Budget`).
+
+    Raises
+    ------
+    detente.readiness.solver.SolverError
+        HiGHS failed (a budget running out is not an error here: see ``undetermined``).
+    """
     params = problem.parameters()
     chosen = [params[q] for q in (paths if paths is not None else params) if q in params]
-    chosen = [p for p in chosen if not p.discrete and p.kind != "capability"]
-    crossings = _search_all(problem, chosen, fast)
+    chosen = [p for p in chosen if not problem.is_discrete(p) and p.role != "capability"]
+    try:
+        if exact_margin(problem, refine=False).zopa:
+            return LeverSearch((), (), ())
+    except BudgetExceeded:
+        return LeverSearch((), (), tuple(p.path for p in chosen))
+    crossings, cut_short = _search_all(problem, chosen, fast_applicable(problem))
     out: list[Lever] = []
-    unmovable: list[Parameter] = []
+    unmovable: list[str] = []
+    undetermined: list[str] = []
     for i, p in enumerate(chosen):
         best: tuple[float, float] | None = None
         for direction, found in ((1.0, crossings[2 * i]), (-1.0, crossings[2 * i + 1])):
-            if found is None:
-                continue
-            delta = direction * found[0]
-            if best is None or abs(delta) < abs(best[0]):
-                best = (delta, found[1])
-        if best is None:
-            unmovable.append(p)
+            if found is not None and (best is None or found[0] < abs(best[0])):
+                best = (direction * found[0], found[1])
+        if cut_short[2 * i] or cut_short[2 * i + 1]:
+            # a crossing nearer than the one found may lie where the budget ran out
+            undetermined.append(p.path)
             continue
-        checked = _verified(problem, p, best[0])
+        try:
+            checked = None if best is None else _verified(problem, p, best[0])
+        except BudgetExceeded:
+            undetermined.append(p.path)
+            continue
         if checked is None:
-            unmovable.append(p)
-            continue
-        delta, after = checked
-        new = p.value + delta
-        sd: float | None = None
-        quantile: float | None = None
-        spec = (uncertainty or {}).get(p.path)
-        if spec is not None:
-            try:
-                sd = float(spec.sd(clip=(p.low, p.high)))
-                quantile = float(np.asarray(spec.cdf(new, clip=(p.low, p.high))))
-            except Exception:  # a distribution without moments must not lose the lever
-                sd = quantile = None
-        if sd is not None and sd > 0:
-            plaus = abs(delta) / sd
+            unmovable.append(p.path)
         else:
-            sd = None
-            plaus = abs(delta) / ((p.high - p.low) / math.sqrt(12.0))
-        out.append(
-            Lever(
-                path=p.path,
-                kind=p.kind,
-                actor=p.actor,
-                issue=p.issue,
-                value=p.value,
-                new_value=new,
-                low=p.low,
-                high=p.high,
-                sd=sd,
-                quantile=quantile,
-                plausibility=plaus,
-                margin_after=after,
-                label=_label(problem, p),
-            )
-        )
+            out.append(_lever(problem, p, *checked, uncertainty))
     out.sort(key=lambda lv: (lv.plausibility, lv.path))
-    return out, unmovable
+    return LeverSearch(tuple(out), tuple(unmovable), tuple(undetermined))
 
 
-def _verified(problem: Problem, p: Parameter, delta: float) -> tuple[float, float] | None:
+def _lever(
+    problem: Problem,
+    p: Judgment,
+    delta: float,
+    after: float,
+    uncertainty: Mapping[str, Any] | None,
+) -> Lever:
+    """The lever of judgment ``p`` moved by ``delta``, with its plausibility."""
+    value, low, high = _value(p), float(p.low or 0.0), float(p.high or 0.0)
+    new = value + delta
+    sd: float | None = None
+    quantile: float | None = None
+    spec = (uncertainty or {}).get(p.path)
+    if spec is not None:
+        try:
+            sd = float(spec.sd(clip=(low, high)))
+            quantile = float(np.asarray(spec.cdf(new, clip=(low, high))))
+        except Exception:  # a distribution without moments must not lose the lever
+            sd = quantile = None
+    if sd is not None and sd > 0:
+        plaus = abs(delta) / sd
+    else:
+        sd = None
+        with np.errstate(over="ignore"):
+            plaus = abs(delta) / ((high / 2 - low / 2) * 2 / math.sqrt(12.0))
+    return Lever(
+        path=p.path,
+        kind=p.role,
+        actor=p.actor,
+        issue=p.issue,
+        value=value,
+        new_value=new,
+        low=low,
+        high=high,
+        sd=sd,
+        quantile=quantile,
+        plausibility=plaus,
+        margin_after=after,
+        label=_label(problem, p),
+    )
+
+
+def _value(p: Judgment) -> float:
+    assert isinstance(p.value, int | float)
+    return float(p.value)
+
+
+def _verified(problem: Problem, p: Judgment, delta: float) -> tuple[float, float] | None:
     """Adjust delta so that the exact solver confirms m*(θ+Δ) >= 0 and m*(θ+0.99Δ) < 0.
 
     Returns (delta, m* at θ+Δ).  The check below θ+Δ may use the fast path: it relaxes strict
     bounds to their closure, so its margin is never below the exact one, and a negative fast
     margin proves a negative exact margin.
     """
+    value = _value(p)
+    low, high = float(p.low or 0.0), float(p.high or 0.0)
     for _ in range(8):
-        after = _exact_at(problem, p.path, p.value + delta)
+        after = _exact_at(problem, p.path, value + delta)
         if after >= 0.0:
             break
         # the fast path treats strict bounds as their closure; step a little further out
-        limit = p.high if delta > 0 else p.low
-        delta = delta + (limit - p.value - delta) * 1e-3 + math.copysign(1e-9, delta)
+        limit = high if delta > 0 else low
+        delta = delta + (limit - value - delta) * 1e-3 + math.copysign(1e-9, delta)
     else:
         return None
-    short = p.value + 0.99 * delta
+    short = value + 0.99 * delta
     below = float(margin_batch(problem, np.array([[short]]), [p.path])[0])
     if below >= 0.0 and _exact_at(problem, p.path, short) >= 0.0:
         # a crossing closer than the grid found: search again on the shorter range
-        shorter = Parameter(
-            p.path,
-            p.value,
-            min(p.value, p.value + 0.99 * delta),
-            max(p.value, p.value + 0.99 * delta),
-            p.kind,
-            p.actor,
-            p.issue,
-        )
-        again = _search_all(problem, [shorter], False)[0 if delta > 0 else 1]
+        ends = sorted((value, short))
+        shorter = dataclasses.replace(p, low=ends[0], high=ends[1])
+        crossings, cut_short = _search_all(problem, [shorter], False)
+        if cut_short.any():
+            raise BudgetExceeded("the lever search was not determined within the budget")
+        again = crossings[0 if delta > 0 else 1]
         if again is None:
             return None
         return _verified(problem, shorter, math.copysign(again[0], delta))

@@ -1,43 +1,42 @@
 """The negotiability margin m* and the closest deal x*, solved exactly with HiGHS.
 
-MODELS.md §2: with veto actors V,
+docs/models.md §2: with veto actors V,
 
 .. math:: m^* = \\max_{x \\in X,\\ x \\models \\text{red lines}} \\ \\min_{i \\in V} (u_i(x) - r_i).
 
-Formulation (one LP, or a MILP when needed): variables ``x_k`` (issue values; option issues in
-rank units), ``t``, distances ``d_ik >= |x_k - x_ik|`` for every veto actor with a position on a
-scale issue, and for every option issue one binary ``z_kj`` per option with ``sum_j z_kj = 1``,
-``x_k = sum_j j z_kj`` and closeness ``g_ik = sum_j table_ikj z_kj`` (linear in ``z``).  Maximise
-``t`` subject to ``sum_k w_ik (1 - d_ik / R_k) + (option terms) - r_i >= t`` for every veto actor.
+Formulation (one LP, or a MILP when needed), in normalised units (:mod:`.scaling`: every scale
+issue on [0, 1]): variables ``xi_k`` (issue values; option issues in rank units), ``t``, distances
+``d_ik >= |xi_k - pi_ik|`` for every veto actor with a position on a scale issue, and for every
+option issue one binary ``z_kj`` per option with ``sum_j z_kj = 1``, ``xi_k = sum_j j z_kj`` and
+closeness ``g_ik = sum_j table_ikj z_kj`` (linear in ``z``).  Maximise ``t`` subject to
+``sum_k w_ik (1 - d_ik) + (option terms) - r_i >= t`` for every veto actor.
 
-Red lines are linear formulas (:mod:`detente.readiness.problem`).  Conjunctions of atoms become
-rows; a disjunction ``A or B`` gets one binary per branch, at least one of them on, and each atom
-of a branch is imposed only when its binary is on through big-M rows
-``a.x - b <= M (1 - y)`` with ``M = max_{x in box} a.x - b`` from the issue bounds (so M is as
-small as it can be and never too small).  A strict inequality ``a.x < b`` is imposed as
-``a.x <= b - eps`` with ``eps = 1e-7 (1 + max |a.x - b| over the box)``; when every coefficient
-is an integer on an option issue (ranks are integers), exactly as ``a.x <= ceil(b) - 1``.
-
-HiGHS (Huangfu & Hall 2018) is reached through :func:`scipy.optimize.milp`, which solves a pure
-LP when no variable is integral.
+Red lines are the scenario's linear formulas (:func:`detente.scenario.expr.to_linear`), scaled.
+Conjunctions of atoms become rows; a disjunction ``A or B`` gets one binary per branch, at least
+one of them on, and each atom of a branch is imposed only when its binary is on through big-M
+rows ``a.x - b <= M (1 - y)`` with ``M = max_{x in box} a.x - b`` from the issue bounds (so M is
+as small as it can be and never too small).  A strict inequality ``a.x < b`` is imposed as
+``a.x <= b - eps`` with ``eps = 1e-7 (1 + max |a.x - b| over the box)``; with integer
+coefficients on option issues only (ranks are integers) it is exactly ``a.x <= ceil(b) - 1``
+(done when scaling).  Solves go through :mod:`.solver` (status checks, silence, budget).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TypeAlias
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
 
-from detente.readiness.problem import And, Atom, Formula, Or, Problem, Truth
+from detente.readiness.problem import Problem
+from detente.readiness.solver import LinearModel
+from detente.scenario.expr import All, AnyOf, Const, Formula, LinAtom
 
-__all__ = ["MarginResult", "exact_margin", "feasible", "solve_model"]
+__all__ = ["STRICT_EPS", "ZOPA_TOL", "MarginResult", "exact_margin", "feasible", "solve_model"]
 
-FloatArray: TypeAlias = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.float64]
 
 STRICT_EPS = 1e-7
 #: m* at or above minus this counts as a ZOPA: strict inequalities are tightened by
@@ -47,117 +46,32 @@ ZOPA_TOL = 1e-6
 
 
 @dataclass
-class _Model:
-    """A small row-wise MILP builder (the problems have tens of variables)."""
+class Built:
+    """A model with the issue variables, option binaries and red-line rows, and each veto
+    actor's utility as a linear expression ``u_i = coefs . v + const`` of its variables."""
 
-    lb: list[float] = field(default_factory=list)
-    ub: list[float] = field(default_factory=list)
-    integer: list[int] = field(default_factory=list)
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
-    infeasible: bool = False
-
-    def var(self, lb: float, ub: float, *, integer: bool = False) -> int:
-        self.lb.append(lb)
-        self.ub.append(ub)
-        self.integer.append(1 if integer else 0)
-        return len(self.lb) - 1
-
-    def row(self, coefs: dict[int, float], lo: float, hi: float) -> None:
-        self.rows.append((coefs, lo, hi))
-
-    def solve(self, c: FloatArray) -> tuple[bool, FloatArray | None]:
-        """Minimise c.x; return (optimal, x).
-
-        A MILP solution satisfies the big-M rows only up to HiGHS's integrality tolerance: a binary
-        at 1 - 1e-6 relaxes a row by M x 1e-6, enough to cross the small tightening of a strict
-        inequality.  So the binaries are rounded and fixed and the continuous part is solved
-        again as an LP, where every row holds exactly; a pattern that turns out infeasible is
-        excluded by a no-good cut and the MILP is solved again.
-        """
-        if self.infeasible:
-            return False, None
-        n = len(self.lb)
-        A = np.zeros((len(self.rows), n))
-        lo = np.empty(len(self.rows))
-        hi = np.empty(len(self.rows))
-        for r, (coefs, a, b) in enumerate(self.rows):
-            for j, v in coefs.items():
-                A[r, j] += v
-            lo[r], hi[r] = a, b
-        integer = np.asarray(self.integer)
-        lb, ub = np.asarray(self.lb, dtype=float), np.asarray(self.ub, dtype=float)
-        ints = np.flatnonzero(integer)
-        for _ in range(_MAX_CUTS):
-            x = _highs(c, A, lo, hi, integer, lb, ub)
-            if x is None or ints.size == 0:
-                return x is not None, x
-            z = np.rint(x[ints])
-            fixed_lb, fixed_ub = lb.copy(), ub.copy()
-            fixed_lb[ints] = fixed_ub[ints] = z
-            exact = _highs(c, A, lo, hi, np.zeros(n, dtype=int), fixed_lb, fixed_ub)
-            if exact is not None:
-                return True, exact
-            # no-good cut: sum over z_j = 0 of z_j + sum over z_j = 1 of (1 - z_j) >= 1
-            cut = np.zeros(n)
-            cut[ints] = np.where(z > 0.5, -1.0, 1.0)
-            A = np.vstack([A, cut])
-            lo = np.append(lo, 1.0 - float((z > 0.5).sum()))
-            hi = np.append(hi, math.inf)
-        return False, None
-
-
-#: Bound on the patterns excluded after exact re-solves (each is one MILP solve).
-_MAX_CUTS = 64
-
-
-def _highs(
-    c: FloatArray,
-    A: FloatArray,
-    lo: FloatArray,
-    hi: FloatArray,
-    integer: npt.NDArray[np.int_],
-    lb: FloatArray,
-    ub: FloatArray,
-) -> FloatArray | None:
-    constraints = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
-    res = milp(
-        c,
-        constraints=constraints,
-        integrality=integer,
-        bounds=Bounds(lb, ub),
-        # HiGHS's presolve has been seen to declare small feasible big-M models with
-        # strict-inequality offsets infeasible; these models are tiny, so it is skipped.
-        options={"presolve": False, "mip_rel_gap": 1e-9},
-    )
-    if res.status != 0 or res.x is None:
-        return None
-    return np.asarray(res.x, dtype=float)
-
-
-@dataclass
-class _Built:
-    model: _Model
-    x: list[int]  # issue value variables
+    model: LinearModel
+    x: list[int]  # issue value variables (normalised units)
     z: dict[int, list[int]]  # option issue -> binaries
-    util: list[tuple[dict[int, float], float]]  # per veto actor: u_i(x) = coefs . v + const
+    util: list[tuple[dict[int, float], float]]
 
 
-def _build(problem: Problem, red_lines: Sequence[int] | None) -> _Built:
-    """Variables x, z, d and the red-line rows; the utilities as linear expressions."""
-    m = _Model()
+def build(problem: Problem, red_lines: Sequence[int] | None = None) -> Built:
+    """Variables x, z, d and the red-line rows (all, or the chosen ones); utilities as rows."""
+    m = LinearModel()
+    scaled = problem.scaled
     K = problem.n_issues
     isopt = problem.is_option
-    nopt = problem.n_options
-    rng = problem.range
-    x = [m.var(float(problem.low[k]), float(problem.high[k])) for k in range(K)]
+    x = [m.var(0.0, float(scaled.upper[k])) for k in range(K)]
     z: dict[int, list[int]] = {}
     for k in range(K):
-        if isopt[k]:
-            z[k] = [m.var(0.0, 1.0, integer=True) for _ in range(int(nopt[k]))]
-            m.row({zj: 1.0 for zj in z[k]}, 1.0, 1.0)
-            link = {zj: float(j) for j, zj in enumerate(z[k])}
-            link[x[k]] = -1.0
-            m.row(link, 0.0, 0.0)
+        if not isopt[k]:
+            continue
+        z[k] = [m.var(0.0, 1.0, integer=True) for _ in range(int(problem.n_options[k]))]
+        m.row({zj: 1.0 for zj in z[k]}, 1.0, 1.0)
+        link = {zj: float(j) for j, zj in enumerate(z[k])}
+        link[x[k]] = -1.0
+        m.row(link, 0.0, 0.0)
     W = problem.weights()
     table = problem.option_table()
     util: list[tuple[dict[int, float], float]] = []
@@ -172,85 +86,80 @@ def _build(problem: Problem, red_lines: Sequence[int] | None) -> _Built:
                 for j, zj in enumerate(z[k]):
                     coefs[zj] = coefs.get(zj, 0.0) + w * float(table[a, k, j])
             else:
-                p = float(problem.position[a, k])
+                p = float(scaled.position[a, k])
                 d = m.var(0.0, math.inf)
                 m.row({d: 1.0, x[k]: -1.0}, -p, math.inf)  # d >= x - p
                 m.row({d: 1.0, x[k]: 1.0}, p, math.inf)  # d >= p - x
-                coefs[d] = -w / float(rng[k])
+                coefs[d] = -w
                 const += w
         util.append((coefs, const))
+    encoder = _Encoder(m, x, {issue: k for k, issue in enumerate(problem.issues)}, scaled.upper)
     chosen = range(len(problem.red_lines)) if red_lines is None else red_lines
     for i in chosen:
-        _encode(m, problem, x, problem.red_lines[i].formula, None)
-    return _Built(m, x, z, util)
+        encoder.impose(scaled.red_lines[i], None)
+    return Built(m, x, z, util)
 
 
-def _atom_rows(problem: Problem, atom: Atom) -> list[tuple[dict[int, float], float]]:
-    """Rows ``a.x <= b`` (one, or two for equality) implementing the atom; strictness applied."""
-    coef = np.asarray(atom.coef, dtype=float)
-    lo_box = float(np.sum(np.minimum(coef * problem.low, coef * problem.high)))
-    hi_box = float(np.sum(np.maximum(coef * problem.low, coef * problem.high)))
-    b = atom.rhs
-    if atom.sense == "==":
-        return [(dict(enumerate(coef)), b), (dict(enumerate(-coef)), -b)]
-    if atom.sense == "<":
-        nz = coef != 0
-        integral = bool(
-            np.all(problem.is_option[nz]) and np.all(np.abs(coef[nz] - np.rint(coef[nz])) < 1e-12)
-        )
-        if integral:
-            b = math.ceil(b - 1e-9) - 1.0
-        else:
-            b = b - STRICT_EPS * (1.0 + max(abs(hi_box - b), abs(lo_box - b)))
-    return [(dict(enumerate(coef)), b)]
+@dataclass
+class _Encoder:
+    """Writes normalised red-line formulas into a model (big-M rows for disjunctions)."""
 
+    m: LinearModel
+    x: list[int]
+    index: dict[str, int]
+    upper: FloatArray
 
-def _encode(m: _Model, problem: Problem, x: list[int], f: Formula, active: int | None) -> None:
-    """Impose formula f, unconditionally (active None) or when binary ``active`` is 1."""
-    if isinstance(f, Truth):
-        if not f.value:
-            if active is None:
-                m.infeasible = True
-            else:
-                m.row({active: 1.0}, 0.0, 0.0)
-        return
-    if isinstance(f, And):
-        for part in f.parts:
-            _encode(m, problem, x, part, active)
-        return
-    if isinstance(f, Or):
-        parts = f.parts
-        if not parts:
-            _encode(m, problem, x, Truth(False), active)
-            return
-        if len(parts) == 1:
-            _encode(m, problem, x, parts[0], active)
-            return
-        ys = [m.var(0.0, 1.0, integer=True) for _ in parts]
-        row = {y: 1.0 for y in ys}
-        if active is None:
-            m.row(row, 1.0, math.inf)
-        else:
-            row[active] = -1.0
-            m.row(row, 0.0, math.inf)
-        for y, part in zip(ys, parts, strict=True):
-            _encode(m, problem, x, part, y)
-        return
-    for coef, b in _atom_rows(problem, f):
-        c = np.asarray([coef.get(k, 0.0) for k in range(problem.n_issues)])
-        row = {x[k]: float(c[k]) for k in range(problem.n_issues) if c[k] != 0.0}
-        if active is None:
-            if not row:
-                if b + 1e-12 < 0.0:
+    def rows(self, atom: LinAtom) -> list[tuple[dict[int, float], float, float, float]]:
+        """Rows ``a.x <= b`` (one, or two for an equality) with the range of ``a.x`` over the
+        box; strictness applied."""
+        coef = {self.x[self.index[n]]: c for n, c in atom.coef.items()}
+        ends = [(c * float(self.upper[self.index[n]]), 0.0) for n, c in atom.coef.items()]
+        lo = sum(min(e) for e in ends)
+        hi = sum(max(e) for e in ends)
+        b = atom.rhs
+        if atom.sense == "==":
+            minus = {j: -c for j, c in coef.items()}
+            return [(coef, b, lo, hi), (minus, -b, -hi, -lo)]
+        if atom.sense == "<":
+            b -= STRICT_EPS * (1.0 + max(abs(hi - b), abs(lo - b)))
+        return [(coef, b, lo, hi)]
+
+    def impose(self, f: Formula, active: int | None) -> None:
+        """Impose formula f, unconditionally (active None) or when binary ``active`` is 1."""
+        m = self.m
+        if isinstance(f, Const):
+            if not f.value:
+                if active is None:
                     m.infeasible = True
+                else:
+                    m.row({active: 1.0}, 0.0, 0.0)
+            return
+        if isinstance(f, All):
+            for part in f.parts:
+                self.impose(part, active)
+            return
+        if isinstance(f, AnyOf):
+            if len(f.parts) <= 1:
+                self.impose(f.parts[0] if f.parts else Const(False), active)
+                return
+            ys = [m.var(0.0, 1.0, integer=True) for _ in f.parts]
+            row = {y: 1.0 for y in ys}
+            if active is not None:
+                row[active] = -1.0
+            m.row(row, 0.0 if active is not None else 1.0, math.inf)
+            for y, part in zip(ys, f.parts, strict=True):
+                self.impose(part, y)
+            return
+        for coef, b, _, hi in self.rows(f):
+            if active is None:
+                m.row(dict(coef), -math.inf, b)
                 continue
-            m.row(row, -math.inf, b)
-            continue
-        big = float(np.sum(np.maximum(c * problem.low, c * problem.high))) - b
-        if big <= 0:
-            continue  # holds everywhere in the box
-        row[active] = big
-        m.row(row, -math.inf, b + big)
+            big = hi - b
+            if big <= 0:
+                continue  # holds everywhere in the box
+            row = dict(coef)
+            row[active] = big
+            m.row(row, -math.inf, b + big)
 
 
 @dataclass(frozen=True)
@@ -271,11 +180,12 @@ class MarginResult:
         return self.feasible and self.margin >= -ZOPA_TOL
 
 
-def _extract(problem: Problem, built: _Built, sol: FloatArray) -> FloatArray:
-    x = sol[built.x].copy()
+def extract(problem: Problem, built: Built, sol: FloatArray) -> FloatArray:
+    """The outcome of a solution vector, in normalised units (option issues: the chosen rank)."""
+    xi = sol[built.x].copy()
     for k, zs in built.z.items():
-        x[k] = float(np.argmax(sol[zs]))
-    return x
+        xi[k] = float(np.argmax(sol[zs]))
+    return np.clip(xi, 0.0, problem.scaled.upper)
 
 
 def solve_model(
@@ -298,14 +208,21 @@ def solve_model(
 
     Returns
     -------
-    (value, x) with value m* (or 0 for a feasibility test), or ``(-inf, None)`` if infeasible.
+    (value, x) with value m* (or 0 for a feasibility test) and x in normalised units, or
+    ``(-inf, None)`` if infeasible.
+
+    Raises
+    ------
+    detente.readiness.solver.SolverError, detente.readiness.solver.BudgetExceeded
+        The solver failed, or did not finish within the budget.
     """
-    built = _build(problem, red_lines)
+    built = build(problem, red_lines)
     m = built.model
     r = problem.reservation()
     for a in reservation:
         coefs, const = built.util[a]
         m.row(dict(coefs), float(r[a]) - const, math.inf)
+    c = np.zeros(len(m.lb))
     if maximise_margin:
         t = m.var(-math.inf, math.inf)
         for a in range(problem.n_actors):
@@ -315,28 +232,26 @@ def solve_model(
             m.row(row, -math.inf, const - float(r[a]))
         c = np.zeros(len(m.lb))
         c[t] = -1.0
-    else:
-        c = np.zeros(len(m.lb))
-    ok, sol = m.solve(c)
-    if not ok or sol is None:
+    sol = m.solve(c)
+    if sol is None:
         return -math.inf, None
-    x = _extract(problem, built, sol)
-    value = float(np.min(problem.utility(x) - r)) if maximise_margin else 0.0
+    xi = extract(problem, built, sol.x)
+    value = float(np.min(problem.scaled_utility(xi) - r)) if maximise_margin else 0.0
     if maximise_margin and refine:
-        t_star = float(sol[t])
+        t_star = float(sol.x[t])
         m.lb[t] = t_star - 1e-9 * (1.0 + abs(t_star))
         c2 = np.zeros(len(m.lb))
         for a in range(problem.n_actors):
             for j, v in built.util[a][0].items():
                 c2[j] -= v
-        ok2, sol2 = m.solve(c2)
-        if ok2 and sol2 is not None:
-            x2 = _extract(problem, built, sol2)
-            value2 = float(np.min(problem.utility(x2) - r))
+        sol2 = m.solve(c2)
+        if sol2 is not None:
+            xi2 = extract(problem, built, sol2.x)
+            value2 = float(np.min(problem.scaled_utility(xi2) - r))
             # never trade more than the solver's tolerance, nor the sign of the margin
             if value2 >= value - 1e-8 * (1.0 + abs(value)) and not value >= 0.0 > value2:
-                return value2, x2
-    return value, x
+                return value2, xi2
+    return value, xi
 
 
 def exact_margin(problem: Problem, *, refine: bool = True) -> MarginResult:
@@ -347,15 +262,21 @@ def exact_margin(problem: Problem, *, refine: bool = True) -> MarginResult:
     reported closest deal is Pareto-efficient among them.  The reported margin is recomputed
     from x* (``min_i u_i(x*) - r_i``), so it is exactly the margin of the reported deal; it
     equals the solver's optimum within HiGHS's tolerances.
+
+    Raises
+    ------
+    detente.readiness.solver.SolverError, detente.readiness.solver.BudgetExceeded
+        The solver failed, or did not finish within the budget (never reported as a clash).
     """
     r = problem.reservation()
     if problem.n_actors == 0:  # nobody's utility constrains: only the red lines matter
         _, x0 = solve_model(problem, maximise_margin=False)
-        return MarginResult(math.inf if x0 is not None else -math.inf, x0, np.zeros(0), r)
-    value, x = solve_model(problem, refine=refine)
-    if x is None:
+        x = None if x0 is None else problem.from_scaled(x0)
+        return MarginResult(math.inf if x0 is not None else -math.inf, x, np.zeros(0), r)
+    value, xi = solve_model(problem, refine=refine)
+    if xi is None:
         return MarginResult(-math.inf, None, None, r)
-    return MarginResult(value, x, problem.utility(x), r)
+    return MarginResult(value, problem.from_scaled(xi), problem.scaled_utility(xi), r)
 
 
 def feasible(

@@ -46,17 +46,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.errors import DetenteError, ProblemTooLarge
-from detente.readiness.margin import ZOPA_TOL, _build, _Built, _extract, feasible
-from detente.readiness.problem import (
-    And,
-    Atom,
-    Formula,
-    Or,
-    Problem,
-    RedLineC,
-    Truth,
-    evaluate_formula,
-)
+from detente.readiness.margin import ZOPA_TOL, Built, build, extract, feasible
+from detente.readiness.problem import Problem, RedLine
+from detente.scenario.expr import All, AnyOf, Const, Formula, LinAtom, atoms, formula_holds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -243,7 +235,7 @@ def _deal(problem: Problem, x: np.ndarray[Any, Any]) -> dict[str, float | str]:
     return out
 
 
-def _objective(built: _Built, k: int, sign: float) -> np.ndarray[Any, Any]:
+def _objective(built: Built, k: int, sign: float) -> np.ndarray[Any, Any]:
     c = np.zeros(len(built.model.lb))
     c[built.x[k]] = sign
     return c
@@ -280,17 +272,17 @@ def zopa_box(
         The solver found the ZOPA non-empty for one bound and not for another (numerical
         trouble; never seen on the scenarios in the repository).
     """
-    built = _build(problem, None)
+    built = build(problem, None)
     r = problem.reservation()
     for a in range(problem.n_actors):
         coefs, const = built.util[a]
         built.model.row(dict(coefs), float(r[a]) - const - tolerance, math.inf)
     points = [np.asarray(x, dtype=float) for x in known if x is not None]
     if not points:  # nothing known: the first solve also tells whether the ZOPA is empty
-        ok, sol = built.model.solve(np.zeros(len(built.model.lb)))
-        if not ok or sol is None:
+        sol = built.model.solve(np.zeros(len(built.model.lb)), what="the ZOPA")
+        if sol is None:
             return None
-        points.append(_extract(problem, built, sol))
+        points.append(_outcome(problem, built, sol.x))
     ranges = []
     for k, issue in enumerate(problem.issues):
         ends = []
@@ -300,12 +292,12 @@ def zopa_box(
             if at_end:
                 ends.append(_deal(problem, at_end[0]))
                 continue
-            ok, sol = built.model.solve(_objective(built, k, sign))
-            if not ok or sol is None:
+            sol = built.model.solve(_objective(built, k, sign), what="the ZOPA")
+            if sol is None:
                 raise DetenteError(
                     f"the solver lost the zone of agreement while bounding issue '{issue}'"
                 )
-            points.append(_extract(problem, built, sol))
+            points.append(_outcome(problem, built, sol.x))
             ends.append(_deal(problem, points[-1]))
         at_low, at_high = ends
         ranges.append(IssueRange(issue, at_low[issue], at_high[issue], at_low, at_high))
@@ -317,13 +309,13 @@ def zopa_box(
 # --------------------------------------------------------------------------------------------
 
 
-def _dnf(formula: Formula, where: str) -> list[list[Atom]]:
+def _dnf(formula: Formula, where: str) -> list[list[LinAtom]]:
     """The formula as a list of conjunctions (lists of atoms); [] is false, [[]] is true."""
-    if isinstance(formula, Truth):
+    if isinstance(formula, Const):
         return [[]] if formula.value else []
-    if isinstance(formula, Atom):
+    if isinstance(formula, LinAtom):
         return [[formula]]
-    if isinstance(formula, Or):
+    if isinstance(formula, AnyOf):
         terms = [t for part in formula.parts for t in _dnf(part, where)]
     else:
         terms = [[]]
@@ -340,18 +332,34 @@ def _dnf(formula: Formula, where: str) -> list[list[Atom]]:
     return terms
 
 
-def _restricted(problem: Problem, atoms: Sequence[Atom]) -> Problem:
+def _restricted(problem: Problem, parts: Sequence[LinAtom]) -> Problem:
     """The problem with these atoms as its only red line (for the margin model's encodings)."""
-    rule = RedLineC(0, 0, "", "", And(tuple(atoms)))
-    return dataclasses.replace(problem, red_lines=(rule,))
+    formula = All(tuple(parts))
+    paths = tuple(f"zopa.{i}" for i in range(len(atoms(formula))))
+    return dataclasses.replace(problem, red_lines=(RedLine(0, 0, "", "", formula, paths),))
 
 
-def _one_issue_interval(problem: Problem, k: int, atoms: Sequence[Atom]) -> Interval | None:
+def _issues(problem: Problem, atom: LinAtom) -> tuple[int, ...]:
+    """The indices of the issues an atom names, ascending."""
+    return tuple(sorted(problem.issues.index(name) for name in atom.coef))
+
+
+def _outcome(problem: Problem, built: Built, sol: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The outcome of a solution vector, in issue units."""
+    return problem.from_scaled(extract(problem, built, sol))
+
+
+def _holds(problem: Problem, parts: Sequence[LinAtom], x: np.ndarray[Any, Any]) -> bool:
+    point = {issue: float(x[k]) for k, issue in enumerate(problem.issues)}
+    return bool(formula_holds(All(tuple(parts)), point, tol=0.0))
+
+
+def _one_issue_interval(problem: Problem, k: int, own: Sequence[LinAtom]) -> Interval | None:
     """Values of scale issue k meeting atoms that involve issue k alone (None if none)."""
     lo, lo_closed = float(problem.low[k]), True
     hi, hi_closed = float(problem.high[k]), True
-    for atom in atoms:
-        c = atom.coef[k]
+    for atom in own:
+        c = atom.coef[problem.issues[k]]
         bound = atom.rhs / c + 0.0  # no -0.0
         strict = atom.sense == "<"
         lower = atom.sense == "==" or c < 0  # x >= b (x > b when strict)
@@ -365,32 +373,31 @@ def _one_issue_interval(problem: Problem, k: int, atoms: Sequence[Atom]) -> Inte
     return Interval(lo, hi, lo_closed, hi_closed)
 
 
-def _extremes(problem: Problem, k: int, atoms: Sequence[Atom]) -> Interval | None:
+def _extremes(problem: Problem, k: int, parts: Sequence[LinAtom]) -> Interval | None:
     """Least and greatest value of issue k over a conjunction of atoms (two LPs/MILPs)."""
-    built = _build(_restricted(problem, atoms), None)
+    restricted = _restricted(problem, parts)
+    built = build(restricted, None)
     ends = []
     for sign in (1.0, -1.0):
-        ok, sol = built.model.solve(_objective(built, k, sign))
-        if not ok or sol is None:
+        sol = built.model.solve(_objective(built, k, sign), what="a red line's range")
+        if sol is None:
             return None
-        ends.append(float(np.clip(sol[built.x[k]], problem.low[k], problem.high[k])))
+        ends.append(float(_outcome(restricted, built, sol.x)[k]))
     return Interval(ends[0], ends[1])
 
 
-def _pin(problem: Problem, k: int, rank: int) -> Atom:
+def _pin(problem: Problem, k: int, rank: int) -> LinAtom:
     """The atom ``x_k == rank``."""
-    return Atom(tuple(1.0 if i == k else 0.0 for i in range(problem.n_issues)), "==", float(rank))
+    return LinAtom({problem.issues[k]: 1.0}, "==", float(rank))
 
 
-def _conjunction_on_issue(problem: Problem, k: int, atoms: Sequence[Atom]) -> list[Interval]:
+def _conjunction_on_issue(problem: Problem, k: int, parts: Sequence[LinAtom]) -> list[Interval]:
     """The projection onto issue k of one conjunction of atoms."""
-    own = [a for a in atoms if a.issues == (k,)]
-    constant = [a for a in atoms if not a.issues]
-    rest = [a for a in atoms if a.issues and a.issues != (k,)]
+    named = {atom: _issues(problem, atom) for atom in parts}
+    own = [a for a in parts if named[a] == (k,)]
+    rest = [a for a in parts if named[a] != (k,)]
     zero = np.zeros(problem.n_issues)
-    if constant and not bool(evaluate_formula(And(tuple(constant)), zero)):
-        return []
-    mixed = any(k in a.issues for a in rest)
+    mixed = any(k in named[a] for a in rest)
     if rest and not mixed and not feasible(_restricted(problem, rest), red_lines=[0]):
         return []  # the other issues cannot meet their part of the conjunction
     if problem.options[k]:
@@ -398,7 +405,7 @@ def _conjunction_on_issue(problem: Problem, k: int, atoms: Sequence[Atom]) -> li
         for j in range(len(problem.options[k])):
             at = zero.copy()
             at[k] = j
-            if own and not bool(evaluate_formula(And(tuple(own)), at)):
+            if own and not _holds(problem, own, at):
                 continue
             if mixed and not feasible(
                 _restricted(problem, [*rest, _pin(problem, k, j)]), red_lines=[0]
@@ -411,7 +418,7 @@ def _conjunction_on_issue(problem: Problem, k: int, atoms: Sequence[Atom]) -> li
         return [interval] if interval is not None else []
     # With every option issue of the conjunction pinned, what is left is a polytope, whose
     # projection is one interval; unpinned, the projection could have holes between options.
-    options = sorted({i for a in rest for i in a.issues if problem.options[i]})
+    options = sorted({i for a in rest for i in named[a] if problem.options[i]})
     if math.prod(len(problem.options[i]) for i in options) > MAX_TERMS:
         raise ProblemTooLarge(
             f"a red line combines issue '{problem.issues[k]}' with too many options of other "
@@ -487,7 +494,7 @@ def red_line_intervals(problem: Problem) -> RedLineIntervals:
     for rl in problem.red_lines:
         actor = problem.actors[rl.actor]
         terms = _dnf(rl.formula, f"actors.{actor}.red_lines.{rl.index}")
-        named = sorted({k for term in terms for atom in term for k in atom.issues})
+        named = sorted({k for term in terms for atom in term for k in _issues(problem, atom)})
         for k in named:
             parts = [i for term in terms for i in _conjunction_on_issue(problem, k, term)]
             ranks = bool(problem.options[k])

@@ -8,14 +8,19 @@ new values, validating only what changed and copying only the objects on the cha
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from detente.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
+    from detente.scenario.distributions import DistributionSpec
     from detente.scenario.model import Actor, Issue, Scenario
 
 __all__ = ["Judgment", "apply_changes", "judgment_paths", "resolve"]
@@ -23,9 +28,24 @@ __all__ = ["Judgment", "apply_changes", "judgment_paths", "resolve"]
 _ACTOR_FIELDS = ("capability", "veto", "positions", "salience", "values", "no_deal")
 
 
+#: What a judgment is about, by the field its path names (see :attr:`Judgment.role`).
+_ROLES = {
+    "capability": "capability",
+    "veto": "veto",
+    "positions": "position",
+    "salience": "salience",
+    "values": "value",
+    "red_lines": "red_line",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Judgment:
-    """What a path names.
+    """A scalar judgment of a scenario: what a path names, its valid range, its distribution.
+
+    The one description of "a judgment with a valid range" across detente: :func:`resolve`
+    returns it for a path, the readiness engine lists the judgments its margin depends on
+    (levers), and Monte Carlo draws the uncertain ones (with ``distribution`` set).
 
     Attributes
     ----------
@@ -41,15 +61,65 @@ class Judgment:
         The options, for ``kind == "option"``.
     issue : str or None
         The issue the value lies on, when it does.
+    actor : str or None
+        The actor whose judgment it is, when it is an actor's.
+    distribution : DistributionSpec or None
+        Its distribution when it is uncertain (option names encoded as ranks).
     """
 
     path: str
     kind: Literal["number", "bool", "option"]
-    value: float | bool | str | None
+    value: float | bool | str | None = None
     low: float | None = None
     high: float | None = None
     options: tuple[str, ...] | None = None
     issue: str | None = None
+    actor: str | None = None
+    distribution: DistributionSpec | None = None
+
+    @property
+    def role(self) -> str:
+        """What it is about, from the path: ``fact``, ``status_quo``, ``capability``, ``veto``,
+        ``position``, ``salience``, ``value``, ``cost``, ``no_deal`` (an expected no-deal
+        outcome) or ``red_line`` (a threshold); ``""`` for a path of no known form."""
+        parts = self.path.split(".")
+        if parts[0] == "facts":
+            return "fact"
+        if parts[0] == "issues":
+            return "status_quo"
+        if parts[0] != "actors" or len(parts) < 3:
+            return ""
+        if parts[2] == "no_deal":
+            return "cost" if parts[3:] == ["cost"] else "no_deal"
+        return _ROLES.get(parts[2], "")
+
+    @property
+    def valid(self) -> tuple[float, float] | None:
+        """The numeric range a draw must stay in: ranks ``0..n-1`` for an option, ``0..1`` for a
+        yes/no fact, ``[low, high]`` for a number (``None`` when neither bound is known)."""
+        if self.kind == "option" and self.options is not None:
+            return 0.0, len(self.options) - 1.0
+        if self.kind == "bool":
+            return 0.0, 1.0
+        if self.low is None and self.high is None:
+            return None
+        return (
+            -math.inf if self.low is None else float(self.low),
+            math.inf if self.high is None else float(self.high),
+        )
+
+    def ppf(self, u: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Inverse CDF of the judgment's distribution, truncated to :attr:`valid`."""
+        return self._spec().ppf(u, clip=self.valid)
+
+    def quantile(self, q: float) -> float:
+        """The ``q`` quantile of the judgment's distribution, truncated to :attr:`valid`."""
+        return float(self._spec().quantile(q, clip=self.valid))
+
+    def _spec(self) -> DistributionSpec:
+        if self.distribution is None:
+            raise InputError("this judgment has no distribution", path=self.path)
+        return self.distribution
 
     def check(self, value: Any) -> float | bool | str:
         """Validate a new value for this judgment; return it normalised."""
@@ -73,7 +143,7 @@ class Judgment:
             raise ValueError("expected a finite number")
         low = -math.inf if self.low is None else self.low
         high = math.inf if self.high is None else self.high
-        if self.path.endswith(".capability"):
+        if self.role == "capability":
             if number <= 0:
                 raise ValueError(f"capability must be > 0, got {number:g}")
         elif not low <= number <= high:
@@ -120,7 +190,8 @@ def resolve(scenario: Scenario, path: str) -> Judgment:
         return _issue_value(path, parts[1], issue, issue.status_quo)
     if head == "actors" and len(parts) >= 3:
         _pick("actor", parts[1], scenario.actors, path)
-        return _resolve_actor(scenario, scenario.actors[parts[1]], parts, path)
+        judgment = _resolve_actor(scenario, scenario.actors[parts[1]], parts, path)
+        return dataclasses.replace(judgment, actor=parts[1])
     top = ("facts", "issues", "actors")
     hint = did_you_mean(head, top) if head not in top else ""
     raise InputError(

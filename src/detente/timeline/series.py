@@ -99,9 +99,10 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
     ReadinessSeries
         One point per change date, with the changes and notes of that day.
     """
-    from detente.readiness.assessment import unmet_preconditions, verdict_for
+    from detente.readiness.assessment import unmet_preconditions
     from detente.readiness.margin import exact_margin
     from detente.readiness.problem import compile_problem
+    from detente.readiness.verdict import verdict_for
 
     points = []
     solved: tuple[Any, Any, float | None, bool] | None = None  # actors, issues, margin, zopa

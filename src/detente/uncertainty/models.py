@@ -13,6 +13,7 @@ returns arrays with one entry per draw, computed without a Python loop over draw
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import InputError
-from detente.uncertainty.sampling import Judgment
+from detente.readiness.verdict import VERDICTS, verdict_codes
+from detente.scenario.paths import Judgment
 
 if TYPE_CHECKING:
     from detente.readiness.problem import Problem
@@ -38,8 +40,6 @@ __all__ = [
     "uncertain_judgments",
 ]
 
-#: Verdict codes of :class:`ReadinessModel`'s ``verdict`` output, in this order.
-VERDICTS = ("ripe", "blocked", "premature", "not_ripe")
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -55,17 +55,13 @@ def uncertain_judgments(scenario: Scenario) -> tuple[Judgment, ...]:
     for path, spec in scenario.uncertainty.items():
         j = resolve(scenario, path)
         if j.kind == "option":
-            assert j.issue is not None and j.options is not None
-            issue = scenario.issues[j.issue]
-            out.append(Judgment(j.path, spec.encoded(issue.to_number), (0.0, len(j.options) - 1.0)))
-        elif j.kind == "bool":
-            out.append(Judgment(j.path, spec, (0.0, 1.0)))
-        else:
-            low = 0.0 if j.low is None else j.low
-            high = math.inf if j.high is None else j.high
-            if j.path.endswith(".capability"):
-                low = 1e-9
-            out.append(Judgment(j.path, spec, (low, high)))
+            assert j.issue is not None
+            spec = spec.encoded(scenario.issues[j.issue].to_number)
+        elif j.kind == "number":
+            # a capability must stay positive; an unbounded low end is the scale's 0
+            low = 1e-9 if j.role == "capability" else (0.0 if j.low is None else j.low)
+            j = dataclasses.replace(j, low=low, high=math.inf if j.high is None else j.high)
+        out.append(dataclasses.replace(j, distribution=spec))
     return tuple(out)
 
 
@@ -105,7 +101,7 @@ class ReadinessModel:
         for pre in self.preconditions:
             met &= np.broadcast_to(np.asarray(evaluate(pre, env), dtype=bool), (rows,))
         zopa = margin >= -ZOPA_TOL
-        verdict = np.where(zopa, np.where(met, 0, 1), np.where(met, 2, 3)).astype(np.int8)
+        verdict = verdict_codes(zopa=zopa, preconditions_met=met)
         return {"margin": margin, "preconditions_met": met, "verdict": verdict}
 
 
@@ -117,7 +113,7 @@ def readiness_model(scenario: Scenario, judgments: tuple[Judgment, ...]) -> Read
         p.expr for actor in scenario.actors.values() if actor.veto for p in actor.preconditions
     )
     facts = {f: fact.value for f, fact in scenario.facts.items()}
-    return ReadinessModel(compile_problem(scenario), tuple(j.name for j in judgments), pre, facts)
+    return ReadinessModel(compile_problem(scenario), tuple(j.path for j in judgments), pre, facts)
 
 
 @dataclass(frozen=True)
@@ -190,7 +186,7 @@ def forecast_model(
     """Build the forecast model of ``scenario`` for draws of ``judgments``."""
     from detente.bargaining.engine import issue_inputs
 
-    index = {j.name: c for c, j in enumerate(judgments)}
+    index = {j.path: c for c, j in enumerate(judgments)}
     issues = []
     for k, issue in scenario.issues.items():
         inputs = issue_inputs(scenario, k)

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -42,6 +41,7 @@ import numpy.typing as npt
 
 from detente.errors import InputError, ProblemTooLarge, did_you_mean
 from detente.scenario.distributions import DistributionSpec
+from detente.scenario.paths import Judgment
 
 __all__ = [
     "BLOCK",
@@ -73,66 +73,51 @@ FloatArray = npt.NDArray[np.float64]
 U64Array = npt.NDArray[np.uint64]
 
 
-@dataclass(frozen=True, slots=True)
-class Judgment:
-    """One uncertain judgment: its path, its distribution and its valid range.
-
-    Attributes
-    ----------
-    name : str
-        Dotted path of the judgment (``actors.RUS.no_deal.cost``); also keys its random stream.
-    spec : DistributionSpec
-        Its distribution (option names already encoded as ranks).
-    valid : (low, high) or None
-        The range the judgment must stay in; continuous distributions are truncated to it.
-    """
-
-    name: str
-    spec: DistributionSpec
-    valid: tuple[float, float] | None = None
-
-    def ppf(self, u: npt.ArrayLike) -> FloatArray:
-        """Inverse CDF of the judgment's (truncated) distribution."""
-        return self.spec.ppf(u, clip=self.valid)
-
-
 JudgmentLike = Judgment | tuple[str, DistributionSpec, tuple[float, float] | None]
 
 
 def as_judgments(specs: Sequence[JudgmentLike]) -> tuple[Judgment, ...]:
-    """Normalise ``(name, spec, valid)`` triples into checked :class:`Judgment` objects.
+    """Normalise judgments (or ``(path, spec, valid)`` triples) into checked uncertain ones.
+
+    Each result is a :class:`~detente.scenario.paths.Judgment` with its ``distribution`` set;
+    a triple becomes a number judgment on the range ``valid`` (unbounded when None).
 
     Raises
     ------
     InputError
-        Duplicate names, option names not encoded, or a distribution that does not fit its
-        valid range (the error's ``path`` is the judgment's name).
+        Duplicate paths, a judgment without a distribution, option names not encoded, or a
+        distribution that does not fit its valid range (the error's ``path`` is the judgment's).
     """
     out: list[Judgment] = []
     seen: set[str] = set()
     for item in specs:
-        j = item if isinstance(item, Judgment) else Judgment(item[0], item[1], item[2])
-        if not isinstance(j.spec, DistributionSpec):
+        if isinstance(item, Judgment):
+            j = item
+        else:
+            path, spec, valid = item
+            low, high = (None, None) if valid is None else (float(valid[0]), float(valid[1]))
+            j = Judgment(path, "number", low=low, high=high, distribution=spec)
+        if not isinstance(j.distribution, DistributionSpec):
             raise InputError(
-                f"expected a DistributionSpec, got {type(j.spec).__name__}", path=j.name
+                f"expected a DistributionSpec, got {type(j.distribution).__name__}", path=j.path
             )
-        if j.name in seen:
-            raise InputError("the same judgment is given two distributions", path=j.name)
-        seen.add(j.name)
-        if j.spec.is_options:
+        if j.path in seen:
+            raise InputError("the same judgment is given two distributions", path=j.path)
+        seen.add(j.path)
+        if j.distribution.is_options:
             raise InputError(
-                f"{j.spec} lists option names; encode them as ranks first "
+                f"{j.distribution} lists option names; encode them as ranks first "
                 "(DistributionSpec.encoded(issue.to_number))",
-                path=j.name,
+                path=j.path,
             )
-        if j.valid is not None:
-            lo, hi = float(j.valid[0]), float(j.valid[1])
+        valid = j.valid
+        if valid is not None:
+            lo, hi = valid
             if not lo <= hi:
-                raise InputError(f"valid range [{lo:g}, {hi:g}] has low > high", path=j.name)
-            problem = j.spec.check_range(lo, hi)
+                raise InputError(f"valid range [{lo:g}, {hi:g}] has low > high", path=j.path)
+            problem = j.distribution.check_range(lo, hi)
             if problem is not None:
-                raise InputError(problem, path=j.name)
-            j = Judgment(j.name, j.spec, (lo, hi))
+                raise InputError(problem, path=j.path)
         out.append(j)
     return tuple(out)
 
@@ -282,7 +267,7 @@ def sample(
     (1000, 1)
     """
     judgments = as_judgments(specs)
-    u = uniforms([j.name for j in judgments], n, seed=seed, method=method, start=start, total=total)
+    u = uniforms([j.path for j in judgments], n, seed=seed, method=method, start=start, total=total)
     for col, j in enumerate(judgments):
         u[:, col] = j.ppf(u[:, col])
     return u

@@ -261,7 +261,7 @@ def sobol(
             f"a Sobol' design of base {base} for {p} judgments has {rows} rows "
             f"({rows * p * 8 / 2**30:.1f} GiB); use a smaller base sample"
         )
-    names = [j.name for j in judgments]
+    names = [j.path for j in judgments]
     problem = {"num_vars": p, "names": names, "bounds": [[0.0, 1.0]] * p}
     u = np.clip(
         sobol_sample.sample(problem, base, calc_second_order=False, scramble=True, seed=seed),
@@ -462,17 +462,15 @@ def tornado(
     if not 0.0 <= low_q < high_q <= 1.0:
         raise InputError(f"tornado percentiles need 0 <= low < high <= 1; got {low_q}, {high_q}")
     given = dict(base or {})
-    unknown = [k for k in given if k not in {j.name for j in judgments}]
+    unknown = [k for k in given if k not in {j.path for j in judgments}]
     if unknown:
         raise InputError(
             "a base value is given for a judgment with no distribution", path=unknown[0]
         )
     p = len(judgments)
-    centre = np.array(
-        [given.get(j.name, j.spec.quantile(0.5, clip=j.valid)) for j in judgments], dtype=float
-    )
-    lows = np.array([j.spec.quantile(low_q, clip=j.valid) for j in judgments], dtype=float)
-    highs = np.array([j.spec.quantile(high_q, clip=j.valid) for j in judgments], dtype=float)
+    centre = np.array([given.get(j.path, j.quantile(0.5)) for j in judgments], dtype=float)
+    lows = np.array([j.quantile(low_q) for j in judgments], dtype=float)
+    highs = np.array([j.quantile(high_q) for j in judgments], dtype=float)
     rows = np.tile(centre, (2 * p + 1, 1))
     idx = np.arange(p)
     rows[1 + 2 * idx, idx] = lows
@@ -492,12 +490,12 @@ def tornado(
             else:
                 swing = float(at_low != values[0]) + float(at_high != values[0])
             block.append(
-                TornadoBar(name, j.name, float(lows[k]), float(highs[k]), at_low, at_high, swing)
+                TornadoBar(name, j.path, float(lows[k]), float(highs[k]), at_low, at_high, swing)
             )
         block.sort(key=lambda b: -b.swing if math.isfinite(b.swing) else math.inf)
         bars.extend(block)
     return TornadoResult(
-        base={j.name: float(centre[k]) for k, j in enumerate(judgments)},
+        base={j.path: float(centre[k]) for k, j in enumerate(judgments)},
         base_outputs=base_outputs,
         bars=tuple(bars),
         low_q=low_q,

@@ -45,13 +45,13 @@ def _base_values(scenario: Scenario, judgments: tuple[Judgment, ...]) -> dict[st
 
     base: dict[str, float] = {}
     for j in judgments:
-        value = resolve(scenario, j.name)
+        value = resolve(scenario, j.path)
         if value.kind == "option":
             assert value.issue is not None and isinstance(value.value, str)
-            base[j.name] = scenario.issues[value.issue].to_number(value.value)
+            base[j.path] = scenario.issues[value.issue].to_number(value.value)
         else:
             assert value.value is not None and not isinstance(value.value, str)
-            base[j.name] = float(value.value)
+            base[j.path] = float(value.value)
     return base
 
 
@@ -111,7 +111,7 @@ def simulate(
         )
     what_if = scenario.what_if
     fixed = set(scenario.what_ifs[what_if].set) if what_if is not None else set()
-    judgments = tuple(j for j in uncertain_judgments(scenario) if j.name not in fixed)
+    judgments = tuple(j for j in uncertain_judgments(scenario) if j.path not in fixed)
     if not judgments:
         raise InputError(
             "no uncertain judgment to draw: give distributions in the 'uncertainty' section",
@@ -171,7 +171,7 @@ def simulate(
         results,
         seed=seed,
         method=method,
-        judgments=[j.name for j in judgments],
+        judgments=[j.path for j in judgments],
         categorical=categorical,
         sobol=sobol_result,
         tornado=tornado_result,

@@ -15,7 +15,8 @@ programming", Annals of Discrete Mathematics 5, 1979).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, Literal, TypeAlias
@@ -51,6 +52,7 @@ __all__ = [
     "Sense",
     "atoms",
     "formula_holds",
+    "map_atoms",
     "negate",
     "simplify",
     "to_linear",
@@ -254,6 +256,19 @@ def atoms(f: Formula) -> tuple[LinAtom, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def map_atoms(f: Formula, fn: Callable[[LinAtom], Formula]) -> Formula:
+    """``f`` with every atom ``a`` replaced by ``fn(a)`` (the and/or structure kept as it is)."""
+    match f:
+        case LinAtom():
+            return fn(f)
+        case All(parts=parts):
+            return All(tuple(map_atoms(p, fn) for p in parts))
+        case AnyOf(parts=parts):
+            return AnyOf(tuple(map_atoms(p, fn) for p in parts))
+        case Const():
+            return f
+
+
 # ---------------------------------------------------------------------------------------------
 # Expression -> formula
 
@@ -268,6 +283,10 @@ class _Lin:
     @property
     def is_constant(self) -> bool:
         return not any(self.coef.values())
+
+    @property
+    def is_finite(self) -> bool:
+        return math.isfinite(self.const) and all(math.isfinite(v) for v in self.coef.values())
 
     def plus(self, other: _Lin, sign: float = 1.0) -> _Lin:
         coef = dict(self.coef)
@@ -366,14 +385,14 @@ class _Linearizer:
             if same:
                 return _any([_all([a, b]), _all([negate(a), negate(b)])])
             return _any([_all([a, negate(b)]), _all([negate(a), b])])
-        diff = self.affine(left).plus(self.affine(right), sign=-1.0)
+        diff = _finite(self.affine(left).plus(self.affine(right), sign=-1.0), left)
         return _compare(diff, _COMPLEMENT[op] if negated else op)
 
     def affine(self, expr: Expr) -> _Lin:
         """The affine form of number ``expr``, or the reason it is not linear."""
         match expr:
             case Num(value=value):
-                return _Lin({}, value)
+                return _finite(_Lin({}, value), expr)
             case Str(rank=rank):
                 if rank is None:
                     raise ValueError(f"check() the expression first: {expr.value!r} has no rank")
@@ -385,7 +404,7 @@ class _Linearizer:
             case Neg(operand=operand):
                 return self.affine(operand).times(-1.0)
             case BinOp(op=op, left=left, right=right):
-                return self._arith(expr, op, self.affine(left), self.affine(right))
+                return _finite(self._arith(expr, op, self.affine(left), self.affine(right)), expr)
         raise ValueError(f"not a number: {unparse(expr)!r}; check() the expression first")
 
     def _arith(self, expr: BinOp, op: str, a: _Lin, b: _Lin) -> _Lin:
@@ -402,6 +421,22 @@ class _Linearizer:
         if b.const == 0:
             raise ExprError(f"division by zero in '{unparse(expr)}'", expr.right.column)
         return a.over(b.const)
+
+
+def _finite(lin: _Lin, expr: Expr) -> _Lin:
+    """``lin`` if every coefficient and the constant are finite numbers; else the error.
+
+    A product such as ``territory * 1e200 * 1e200`` overflows to infinity (and ``inf - inf`` to
+    NaN); a solver given such a number answers nonsense, so the rule is refused at the column of
+    the part that overflowed.
+    """
+    if lin.is_finite:
+        return lin
+    raise ExprError(
+        f"'{unparse(expr)}' gives a number too large to represent (beyond about 1.8e308); "
+        "rewrite the rule with smaller numbers (e.g. in other units)",
+        expr.column,
+    )
 
 
 def _is_condition(expr: Expr) -> bool:
@@ -433,26 +468,34 @@ def _compare(diff: _Lin, op: CompareOp) -> Formula:
 
 
 def formula_holds(
-    f: Formula, x: Mapping[str, float | npt.NDArray[Any]], *, tol: float = 1e-9
+    f: Formula,
+    x: Mapping[str, float | npt.NDArray[Any]],
+    *,
+    tol: float = 1e-9,
+    open_strict: bool = False,
 ) -> bool | npt.NDArray[np.bool_]:
     """Whether ``f`` holds at the point(s) ``x``, vectorised over arrays in ``x``.
 
     Each atom is relaxed by ``tol``: ``a.x <= b`` holds when ``a.x - b <= tol``, ``a.x < b``
     when ``a.x - b < tol`` (so with ``tol > 0`` a strict inequality is read as its closure, as
-    solvers return it), ``a.x == b`` when ``|a.x - b| <= tol``.  With ``tol=0`` the test is exact.
+    solvers return it), ``a.x == b`` when ``|a.x - b| <= tol``.  With ``open_strict`` a strict
+    inequality is instead tightened by ``tol`` (``a.x - b < -tol``): a point within ``tol`` of
+    its boundary is outside, as a point on the boundary is.  With ``tol=0`` the test is exact.
 
     Returns
     -------
     bool or numpy.ndarray
         A bool for scalar ``x``; otherwise a boolean array of the broadcast shape of ``x``.
     """
-    value: Value = finish(_holds(f, x, tol), x.values())
+    value: Value = finish(_holds(f, x, tol, -tol if open_strict else tol), x.values())
     if isinstance(value, np.ndarray):
         return value.astype(bool, copy=False)
     return bool(value)
 
 
-def _holds(f: Formula, x: Mapping[str, float | npt.NDArray[Any]], tol: float) -> Any:
+def _holds(
+    f: Formula, x: Mapping[str, float | npt.NDArray[Any]], tol: float, strict_tol: float
+) -> Any:
     match f:
         case LinAtom(coef=coef, sense=sense, rhs=rhs):
             lhs: Any = 0.0
@@ -464,11 +507,11 @@ def _holds(f: Formula, x: Mapping[str, float | npt.NDArray[Any]], tol: float) ->
             if sense == "<=":
                 return gap <= tol
             if sense == "<":
-                return gap < tol
+                return gap < strict_tol
             return np.abs(gap) <= tol
         case All(parts=parts):
-            return reduce(np.logical_and, [_holds(p, x, tol) for p in parts], np.True_)
+            return reduce(np.logical_and, [_holds(p, x, tol, strict_tol) for p in parts], np.True_)
         case AnyOf(parts=parts):
-            return reduce(np.logical_or, [_holds(p, x, tol) for p in parts], np.False_)
+            return reduce(np.logical_or, [_holds(p, x, tol, strict_tol) for p in parts], np.False_)
         case Const(value=value):
             return value
