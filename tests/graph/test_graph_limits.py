@@ -113,7 +113,7 @@ def test_coalition_search_is_refused_before_it_starts(monkeypatch: pytest.Monkey
     monkeypatch.setattr(solve_module, "MAX_REACH_WORK", 10)
     with pytest.raises(ProblemTooLarge, match=r"coalition D0\+D1: finding its moves from \d+"):
         stability(Strategy.model_validate(data))
-    monkeypatch.setattr(solve_module, "MAX_REACH_WORK", 2**30)
+    monkeypatch.setattr(solve_module, "MAX_REACH_WORK", 2**29)
     monkeypatch.setattr(solve_module, "MAX_IMPROVEMENTS", 0)
     with pytest.raises(ProblemTooLarge, match="more than 0 coalitional improvements"):
         stability(

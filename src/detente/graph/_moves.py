@@ -209,28 +209,63 @@ def reach_min(graphs: Sequence[Graph], w: IntArray) -> IntArray:
     return out
 
 
+@dataclass(frozen=True)
+class Components:
+    """Weakly connected components of the union of some move graphs.
+
+    ``order`` lists the states component by component; component c holds
+    ``order[start[c]:start[c] + size[c]]``; ``local[s]`` is s's position inside its component.
+    """
+
+    label: IntArray
+    order: IntArray
+    start: IntArray
+    size: IntArray
+    local: IntArray
+
+
+def components(graphs: Sequence[Graph], m: int) -> Components:
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    src = np.concatenate([g.src for g in graphs])
+    dst = np.concatenate([g.indices for g in graphs])
+    adj = coo_array((np.ones(src.size, dtype=bool), (src, dst)), shape=(m, m)).tocsr()
+    n, found = connected_components(adj, directed=True, connection="weak")
+    label: IntArray = np.asarray(found, dtype=np.int64)
+    order = np.argsort(label, kind="stable").astype(np.int64)
+    size = np.bincount(label, minlength=n).astype(np.int64)
+    start = np.cumsum(size) - size
+    local = np.empty(m, dtype=np.int64)
+    local[order] = np.arange(m, dtype=np.int64) - start[label[order]]
+    return Components(label, order, start, size, local)
+
+
 def reach_sets(
     graphs: Sequence[Graph], sources: IntArray, *, budget: int = 1 << 22
 ) -> Iterator[tuple[IntArray, IntArray]]:
     """Pairs (k, t) with t in R_H(sources[k]) (same legal sequences as :func:`reach_min`).
 
-    A breadth-first expansion over (source, state, last mover) triples with a visited bitmap,
-    for a chunk of sources at a time; yields the pairs of each chunk.  The bitmap and every
-    expansion step hold about ``budget`` entries at most, so memory is bounded whatever the
-    number of sources and the degrees.
+    A breadth-first expansion over (source, state, last mover) triples.  A coalition never
+    leaves the component of its start in the union of its members' move graphs, so each source
+    gets a visited bitmap over its component only (component size x members); sources are
+    taken in chunks whose bitmaps, and every expansion step, hold about ``budget`` entries.
+    Yields the pairs of each chunk.
     """
     h = len(graphs)
     m = graphs[0].indptr.size - 1 if graphs else 0
     if not h or not sources.size:
         return
-    width = m * h
-    chunk = max(1, budget // width)
-    for lo in range(0, sources.size, chunk):
-        n_src = min(chunk, sources.size - lo)
-        visited = np.zeros(n_src * width, dtype=bool)
-        sid = np.arange(n_src, dtype=np.int64)
-        state = sources[lo : lo + n_src].astype(np.int64)
-        last = np.full(n_src, -1, dtype=np.int64)
+    comp = components(graphs, m)
+    cells = comp.size[comp.label[sources]] * h  # bitmap cells per source
+    for lo, hi in chunk_bounds(cells, budget):
+        offset = np.cumsum(cells[lo:hi]) - cells[lo:hi]
+        base = comp.start[comp.label[sources[lo:hi]]]  # where each source's component begins
+        visited = np.zeros(int(cells[lo:hi].sum()), dtype=bool)
+        stamp = np.empty(visited.size, dtype=np.int64)  # deduplicates without sorting
+        sid = np.arange(hi - lo, dtype=np.int64)
+        state = sources[lo:hi].astype(np.int64)
+        last = np.full(hi - lo, -1, dtype=np.int64)
         while sid.size:
             deg = np.zeros(sid.size, dtype=np.int64)
             for k, g in enumerate(graphs):
@@ -242,17 +277,25 @@ def reach_sets(
                     sel = np.flatnonzero(last[a:b] != k) + a
                     d = g.indptr[state[sel] + 1] - g.indptr[state[sel]]
                     targets = g.indices[expand_ranges(g.indptr[state[sel]], d)]
-                    parts.append(np.repeat(sid[sel], d) * np.int64(width) + targets * h + k)
-                codes = np.unique(np.concatenate(parts))
+                    parts.append(np.repeat(offset[sid[sel]], d) + comp.local[targets] * h + k)
+                codes = np.concatenate(parts)
                 codes = codes[~visited[codes]]
+                # one copy of each code: the position whose write to ``stamp`` survived
+                idx = np.arange(codes.size, dtype=np.int64)
+                stamp[codes] = idx
+                codes = codes[stamp[codes] == idx]
                 visited[codes] = True
                 found.append(codes)
             codes = np.concatenate(found)
-            sid = codes // width
-            state = (codes % width) // h
-            last = codes % h
-        hit = np.flatnonzero(visited.reshape(n_src * m, h).any(axis=1))
-        yield hit // m + lo, hit % m
+            sid = np.searchsorted(offset, codes, side="right") - 1
+            rest = codes - offset[sid]
+            state = comp.order[base[sid] + rest // h]
+            last = rest % h
+        # (source, state) cells: one per h bitmap cells
+        cell = np.flatnonzero(visited.reshape(-1, h).any(axis=1))
+        first = offset // h
+        sid = np.searchsorted(first, cell, side="right") - 1
+        yield sid + lo, comp.order[base[sid] + cell - first[sid]]
 
 
 def find_path(

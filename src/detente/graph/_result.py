@@ -385,14 +385,20 @@ def _coalition_results(
     out: list[CoalitionResult] = []
     for members in conflict.coalitions:
         src, dst = coalition_improvements(solved, members, sources)
-        order = np.lexsort((dst, src))
-        src, dst = src[order] + 1, dst[order] + 1
-        cuts = np.flatnonzero(np.diff(src)) + 1
-        improv = {
-            int(part_s[0]): tuple(np.unique(part_t).tolist())
-            for part_s, part_t in zip(np.split(src, cuts), np.split(dst, cuts), strict=True)
-            if part_s.size
-        }
+        improv: dict[int, tuple[int, ...]] = {}
+        if src.size:
+            order = np.lexsort((dst, src))
+            src, dst = src[order] + 1, dst[order] + 1
+            fresh = np.r_[True, (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])]
+            src, dst = src[fresh], dst[fresh]
+            cuts = np.flatnonzero(np.diff(src)) + 1
+            starts = np.r_[0, cuts].astype(np.int64)
+            ends = [*cuts.tolist(), src.size]
+            targets = dst.tolist()
+            improv = {
+                s: tuple(targets[a:b])
+                for s, a, b in zip(src[starts].tolist(), starts.tolist(), ends, strict=True)
+            }
         out.append(
             CoalitionResult(
                 members=tuple(conflict.dms[d] for d in members),

@@ -94,17 +94,16 @@ class _Target:
         self.dense = self.raw.size == int(self.raw[-1]) + 1  # codes 0..N-1: code = index
         self.payoff = conflict.payoff[dm][conflict.raw_state]  # i's payoff per vector
 
-    def index(self, codes: IntArray) -> IntArray:
-        if self.dense:
-            return np.where((codes >= 0) & (codes < self.raw.size), codes, -1)
-        pos = np.minimum(np.searchsorted(self.raw, codes), self.raw.size - 1)
-        return np.where(self.raw[pos] == codes, pos, -1)
-
-    def sanction(self, codes: IntArray, sources: IntArray) -> IntArray:
-        """Index of each combined vector if it sanctions (i likes it no more), else -1."""
-        pos = self.index(codes)
-        ok = pos >= 0
-        ok[ok] = self.payoff[pos[ok]] <= self.payoff[sources[ok]]
+    def sanction(self, codes: IntArray, threshold: IntArray) -> IntArray:
+        """Index of each combined vector if it is feasible and i's payoff there is at most
+        ``threshold`` (i's payoff at the source), else -1."""
+        if self.dense:  # codes are never negative
+            pos = np.minimum(codes, self.raw.size - 1)
+            ok = codes < self.raw.size
+        else:
+            pos = np.minimum(np.searchsorted(self.raw, codes), self.raw.size - 1)
+            ok = self.raw[pos] == codes
+        ok &= self.payoff[pos] <= threshold
         return np.where(ok, pos, -1)
 
 
@@ -131,39 +130,44 @@ def _single(
     target: _Target, opp: Sequence[VectorUIs], src: IntArray, dst: IntArray, witness: IntArray
 ) -> None:
     """Pass 1: each opponent alone; fills ``witness`` for the sanctioned focal UIs."""
-    raw = target.raw
+    base = target.raw[dst]
+    threshold = target.payoff[src]
     for u in opp:
         counts = u.counts(src)
         for lo, hi in chunk_bounds(counts, _PIECE):
             edge = np.repeat(np.arange(lo, hi, dtype=np.int64), counts[lo:hi])
             pos = expand_ranges(u.ptr[src[lo:hi]], counts[lo:hi])
-            hit = target.sanction(raw[dst[edge]] ^ u.delta[pos], src[edge])
-            witness[edge[hit >= 0]] = hit[hit >= 0]
+            hit = target.sanction(base[edge] ^ u.delta[pos], threshold[edge])
+            found = hit >= 0
+            witness[edge[found]] = hit[found]
 
 
 def _joint(
     target: _Target, opp: Sequence[VectorUIs], src: IntArray, dst: IntArray, witness: IntArray
 ) -> None:
     """Pass 2: every combination of "stay or one UI" per opponent, for the given focal UIs."""
-    raw = target.raw
+    threshold = target.payoff[src]
+    opp = [u for u in opp if u.dst.size]
+    choices = [u.counts(src) + 1 for u in opp]  # per focal UI; choice 0: the opponent stays
+    firsts = [u.ptr[src] - 1 for u in opp]  # choice c > 0 is UI firsts + c
     weights = np.ones(src.size, dtype=np.int64)
-    for u in opp:
-        weights *= u.counts(src) + 1
+    for count in choices:
+        weights *= count
     for lo, hi in chunk_bounds(weights, _PIECE):
         edge = np.arange(lo, hi, dtype=np.int64)
-        code = raw[dst[lo:hi]]
-        for u in opp:
-            count = u.counts(src[edge]) + 1  # slot 0: the opponent stays
-            slot = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(
+        code = target.raw[dst[lo:hi]]
+        for u, count_e, first_e in zip(opp, choices, firsts, strict=True):
+            count = count_e[edge]
+            choice = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(
                 np.cumsum(count) - count, count
             )
-            pos = expand_ranges(u.ptr[src[edge]] - 1, count)
             edge = np.repeat(edge, count)
             code = np.repeat(code, count)
-            moved = slot > 0
-            code[moved] ^= u.delta[pos[moved]]
-        hit = target.sanction(code, src[edge])
-        witness[edge[hit >= 0]] = hit[hit >= 0]
+            ui = np.maximum(first_e[edge] + choice, 0)
+            code ^= np.where(choice > 0, u.delta[ui], 0)
+        hit = target.sanction(code, threshold[edge])
+        found = hit >= 0
+        witness[edge[found]] = hit[found]
 
 
 def sanctions(

@@ -46,7 +46,7 @@ BoolArray = NDArray[np.bool_]
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 MAX_IMPROVEMENTS = 2**24
 """Coalitional improvements listed per coalition (a hard limit)."""
-MAX_REACH_WORK = 2**30
+MAX_REACH_WORK = 2**29
 """Moves expanded to find one coalition's reachable states from the states analysed."""
 
 
@@ -251,15 +251,28 @@ def enumerate_paths(
 ) -> tuple[list[list[tuple[int, int]]], bool]:
     """Shortest improvement paths from the status quo to each target (reachable equilibria).
 
-    Paths that are the beginning of another path are left out (1 -> 5 is part of 1 -> 5 -> 8).
-    At most ``max_paths`` paths, shortest first; the flag says whether the list was cut.
+    Paths that are the beginning of another path are left out (1 -> 5 is part of 1 -> 5 -> 8):
+    the paths follow the breadth-first tree, so a path begins another exactly when its target
+    is an ancestor of the other's.  At most ``max_paths`` paths, shortest first (then by their
+    states); the flag says whether the list was cut.
     """
-    paths = [sq.path_to(int(t)) for t in np.intersect1d(targets, sq.reachable).tolist()]
-    keys = [tuple(x for x, _ in p) for p in paths]
-    keep = [
-        p
-        for p, k in zip(paths, keys, strict=True)
-        if not any(len(o) > len(k) and o[: len(k)] == k for o in keys)
-    ]
-    keep.sort(key=lambda p: (len(p), [x for x, _ in p]))
-    return keep[:max_paths], len(keep) > max_paths
+    reach = sq.reachable
+    t = np.intersect1d(targets, reach)
+    pos = np.searchsorted(reach, t)
+    up = np.where(sq.parent >= 0, np.searchsorted(reach, sq.parent), -1)  # parent's position
+    ancestor = np.zeros(reach.size, dtype=bool)
+    depth = np.zeros(t.size, dtype=np.int64)
+    cur = up[pos]
+    while (cur >= 0).any():
+        live = cur >= 0
+        ancestor[cur[live]] = True
+        depth[live] += 1
+        cur = np.where(live, up[np.maximum(cur, 0)], -1)
+    ends = ~ancestor[pos]
+    kept, kept_depth = t[ends], depth[ends]
+    if kept.size > max_paths:  # only paths as short as the max_paths-th can be listed
+        cut = np.sort(kept_depth)[max_paths - 1]
+        kept = kept[kept_depth <= cut]
+    paths = [sq.path_to(int(x)) for x in kept.tolist()]
+    paths.sort(key=lambda p: (len(p), [x for x, _ in p]))
+    return paths[:max_paths], int(ends.sum()) > max_paths

@@ -134,6 +134,11 @@ def ranking_from_spec(
 ) -> Ranking:
     """Flatten a ranking (entries and tie lists) into a :class:`Ranking`."""
     rk = Ranking(loc=loc, n_groups=len(ranking))
+    if all(not isinstance(entry, tuple) for entry in ranking):  # no ties: one entry per group
+        rk.items = [x for x in ranking if not isinstance(x, tuple)]
+        rk.group = list(range(len(ranking)))
+        rk.sub = [-1] * len(ranking)
+        return rk
     for j, entry in enumerate(ranking):
         group = entry if isinstance(entry, tuple) else (entry,)
         for t, item in enumerate(group):
