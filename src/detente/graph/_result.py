@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -370,9 +369,9 @@ def _strategy_of(scenario_or_strategy: Any) -> Strategy:
     return found
 
 
-def _ids(mask: NDArray[np.bool_], ids: list[int]) -> tuple[int, ...]:
-    # the ids are shared int objects: a tuple per DM and concept costs a pointer per state
-    return tuple(itertools.compress(ids, mask.tolist()))
+def _ids(mask: NDArray[np.bool_], ids: NDArray[np.object_]) -> tuple[int, ...]:
+    # ``ids`` holds one int object per state, shared by every tuple: a pointer per entry
+    return tuple(ids[mask])
 
 
 def _coalition_results(
@@ -508,7 +507,7 @@ def stability(
     states = tuple(
         StateInfo(k + 1, conflict.patterns[k], tuple(decimals[k])) for k in range(conflict.n_states)
     )
-    ids = list(range(1, conflict.n_states + 1))
+    ids = np.array(range(1, conflict.n_states + 1), dtype=object)
     per = {
         c: {dm: _ids(solved.stable[c][d], ids) for d, dm in enumerate(conflict.dms)}
         for c in concepts

@@ -55,7 +55,10 @@ class Ranking:
         )
         ints = np.flatnonzero(is_int)
         top = 2**n
-        vals = np.array([min(max(int(self.items[k]), -1), top) for k in ints], dtype=np.int64)
+        try:  # in bulk when every code fits in 64 bits (the common case)
+            vals = np.clip(np.array([self.items[k] for k in ints], dtype=np.int64), -1, top)
+        except OverflowError:
+            vals = np.array([min(max(int(self.items[k]), -1), top) for k in ints], dtype=np.int64)
         ok = (vals >= 0) & (vals < top)
         codes[ints[ok]] = vals[ok]
         for k in ints[~ok].tolist():
@@ -134,8 +137,9 @@ def ranking_from_spec(
 ) -> Ranking:
     """Flatten a ranking (entries and tie lists) into a :class:`Ranking`."""
     rk = Ranking(loc=loc, n_groups=len(ranking))
-    if all(not isinstance(entry, tuple) for entry in ranking):  # no ties: one entry per group
-        rk.items = [x for x in ranking if not isinstance(x, tuple)]
+    plain = [x for x in ranking if not isinstance(x, tuple)]
+    if len(plain) == len(ranking):  # no ties: one entry per group
+        rk.items = plain
         rk.group = list(range(len(ranking)))
         rk.sub = [-1] * len(ranking)
         return rk
