@@ -9,13 +9,13 @@ when some such joint move of the others leads to a feasible state that i does no
 s is SIM-stable for i when every UI of i is simultaneously sanctioned (and so when i has none).
 
 This is simultaneous sanctioning as conflict analysis introduced it (Fraser & Hipel 1984,
-*Conflict Analysis: Models and Resolutions*; "simultaneous stability") and the graph model
-defines it for two DMs (Fang, Hipel & Kilgour 1993, *Interactive Decision Making: The Graph
-Model for Conflict Resolution*, Ch. 4): s is SIM for i iff for every s1 in R+_i(s) there is an
-s2 in R+_j(s) such that the state reached when i moves to s1 and j to s2 at once is not
-preferred by i to s.  With three or more DMs the opponent j becomes the set N - i of all the
-others, whose simultaneous move is the joint move of any of its members (each with one UI from
-s); with two DMs both readings coincide.
+*Conflict Analysis: Models and Resolutions*) and as the graph model states it for two DMs
+(Fang, Hipel & Kilgour 1993, *Interactive Decision Making: The Graph Model for Conflict
+Resolution*, Ch. 4): s is SIM for i iff for every s1 in R+_i(s) there is an s2 in R+_j(s) such
+that the state reached when i moves to s1 and j to s2 at once is not preferred by i to s.  For
+n DMs the opponent j is replaced by the set N - i of all the others, as the graph model does
+for every concept (R_j becomes R_{N-i}); a simultaneous move of N - i is one UI from s by each
+member of some nonempty subset of N - i.  With two DMs both readings below coincide.
 
 Variant ``sim="single"``: one opponent at a time (H has exactly one member), as the GMCR+
 software computes it (Kinsara, Petersons, Hipel & Kilgour 2015; source: github.com/onp/gmcr-py,
