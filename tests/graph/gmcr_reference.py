@@ -3,11 +3,15 @@
 Everything follows the textbook definitions literally (Fang, Hipel & Kilgour 1993, Ch. 3-4;
 Xu, Hipel, Kilgour & Fang 2018, Ch. 2), with Python sets and loops over states; only for tiny
 conflicts.  ``once=True`` gives the *wrong* opponent reachability used by some software (each
-opponent moves at most once), for the test that shows the difference.
+opponent moves at most once), for the test that shows the difference.  SIM is written from
+its definition (any set of the other DMs improving at the same moment) with a ``single``
+switch for the one-opponent reading of the GMCR+ software; it shares no code or data
+structure with the engine's (which XORs option masks over vector move lists in bulk).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,8 +163,8 @@ class Solver:
         ui = self.UI(i, s)
         if concept == "nash":
             return not ui
-        if concept == "sim":
-            return self.sim(i, s)
+        if concept in ("sim", "sim-single"):
+            return self.sim(i, s, single=concept == "sim-single")
         for s1 in ui:
             step = self.UI if concept == "seq" else self.R
             sanctions = self.reach(opp, s1, step, once)
@@ -174,22 +178,42 @@ class Solver:
                 return False
         return True
 
-    def sim(self, i: int, s: int) -> bool:
+    def sim(self, i: int, s: int, single: bool = False) -> bool:
+        """SIM written from the definition, option by option.
+
+        Every UI of i from a vector of s must be sanctioned: some of the other DMs (any set of
+        them, or exactly one with ``single``) each take one of their own UIs from the same
+        vector at the same moment; the vector with every mover's options set as in its target
+        must be feasible and i must like its state no more than s.
+        """
         ref = self.ref
+        n = len(ref.owner)
         for a in ref.groups[s]:
+            options: list[list[tuple[int, int] | None]] = []
+            for j in self.N:
+                if j == i:
+                    continue
+                own = [
+                    (j, c) for c in ref.raw_moves(j, a) if self.P[j][ref.state_of[c]] > self.P[j][s]
+                ]
+                options.append([None, *own])
             for b in ref.raw_moves(i, a):
                 if self.P[i][ref.state_of[b]] <= self.P[i][s]:
                     continue  # not an improvement
                 sanctioned = False
-                for j in self.N:
-                    if j == i:
+                for choice in itertools.product(*options):
+                    moving = [c for c in choice if c is not None]
+                    if not moving or (single and len(moving) > 1):
                         continue
-                    for c in ref.raw_moves(j, a):
-                        if self.P[j][ref.state_of[c]] <= self.P[j][s]:
-                            continue
-                        comb = a ^ (a ^ b) ^ (a ^ c)
-                        if comb in ref.state_of and self.P[i][ref.state_of[comb]] <= self.P[i][s]:
-                            sanctioned = True
+                    bits = [(b >> k) & 1 for k in range(n)]  # i's options as in b
+                    for j, c in moving:
+                        for k in range(n):
+                            if ref.owner[k] == j:
+                                bits[k] = (c >> k) & 1
+                    x = sum(v << k for k, v in enumerate(bits))
+                    if x in ref.state_of and self.P[i][ref.state_of[x]] <= self.P[i][s]:
+                        sanctioned = True
+                        break
                 if not sanctioned:
                     return False
         return True

@@ -169,9 +169,10 @@ def test_too_many_states_refused_with_count_and_hint() -> None:
     with pytest.raises(ProblemTooLarge) as err:
         stability(Strategy.model_validate(big))
     assert "2,097,152 feasible states" in str(err.value)
-    assert "max_states = 1,048,576" in str(err.value)
-    # validation does not build the states, and does not fail on size
-    assert validate_strategy(Strategy.model_validate(big), actor_ids=None) == []
+    assert "more than the limit of 262,144 states (a hard limit" in str(err.value)
+    # validation counts the states without building them, and reports the size at `strategy`
+    [(loc, message)] = validate_strategy(Strategy.model_validate(big), actor_ids=None)
+    assert loc == ("strategy",) and "2,097,152 feasible states" in message
     # a smaller limit, from the file or the call
     with pytest.raises(ProblemTooLarge, match="9 feasible states, more than max_states = 5"):
         stability(Strategy.model_validate(BASE), max_states=5)

@@ -8,7 +8,7 @@ memory is proportional to states x moves; no states-by-states matrix is ever for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 INF = np.int64(1) << np.int64(60)
+_PAIRS = 1 << 22  # candidate pairs examined at once
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,15 @@ class Graph:
 
 @dataclass(frozen=True)
 class Moves:
-    """One DM's moves: the state graph, and the raw vector moves behind it (for SIM)."""
+    """One DM's moves: the state graph, and for merged states the vector moves behind it.
+
+    ``raw_src``/``raw_dst`` (indices into ``Conflict.raw_codes``) are kept only when some state
+    holds several vectors; otherwise vectors are states and the graph is the vector graph.
+    """
 
     graph: Graph
-    raw_src: IntArray  # indices into Conflict.raw_codes
-    raw_dst: IntArray
+    raw_src: IntArray | None = None
+    raw_dst: IntArray | None = None
 
 
 def expand_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
@@ -67,16 +72,32 @@ def expand_ranges(starts: IntArray, lengths: IntArray) -> IntArray:
     return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
+def chunk_bounds(weights: IntArray, budget: int) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges [lo, hi) of items whose weights sum to about ``budget`` (at least one
+    item each), so that work proportional to the weights is done in bounded pieces."""
+    cum = np.cumsum(weights)
+    lo = 0
+    while lo < weights.size:
+        base = int(cum[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(cum, base + budget, side="right")), lo + 1)
+        yield lo, hi
+        lo = hi
+
+
 def build_moves(conflict: Conflict, dm: int) -> Moves:
     """All unilateral moves of DM ``dm`` between distinct feasible states.
 
     Vectors that agree on the other DMs' options form a group; every ordered pair in a group is
     a candidate move, kept if each changed option may change in that direction (forward options
     only N->Y, backward options only Y->N) and the two vectors lie in different states.  For a
-    merged state, the moves of any of its vectors are moves of the state.
+    merged state, the moves of any of its vectors are moves of the state.  Candidates are
+    processed in pieces of about ``_PAIRS`` pairs, so the working memory is bounded whatever
+    the group sizes; what is kept is proportional to the moves found (their number was
+    checked against the limit when the strategy was compiled).
     """
     raw = conflict.raw_codes
     m = conflict.n_states
+    merged = conflict.merged
     mask = np.int64(conflict.dm_masks[dm])
     key = raw & ~mask
     order = np.argsort(key, kind="stable").astype(np.int64)
@@ -84,30 +105,41 @@ def build_moves(conflict: Conflict, dm: int) -> Moves:
     starts = np.flatnonzero(np.r_[True, skey[1:] != skey[:-1]]).astype(np.int64)
     sizes = np.diff(np.r_[starts, skey.size]).astype(np.int64)
     group = np.repeat(np.arange(starts.size), sizes)
-    gsize = sizes[group]
-    src_pos = np.repeat(np.arange(skey.size, dtype=np.int64), gsize)
-    dst_pos = expand_ranges(starts[group], gsize)
-    a = raw[order[src_pos]]
-    b = raw[order[dst_pos]]
-    d = a ^ b
+    gsize = sizes[group]  # candidates per source position
+    gstart = starts[group]
     fwd = np.int64(conflict.forward_mask)
     bwd = np.int64(conflict.backward_mask)
-    legal = (d != 0) & ((a & d & fwd) == 0) & ((~a & d & bwd) == 0)
-    rs = order[src_pos[legal]]
-    rd = order[dst_pos[legal]]
-    s = conflict.raw_state[rs]
-    t = conflict.raw_state[rd]
-    diff = s != t
-    rs, rd, s, t = rs[diff], rd[diff], s[diff], t[diff]
-    # a sort and a neighbour comparison: faster than np.unique's hashing on millions of edges;
-    # duplicates only arise between merged states
-    edges = np.sort(s * np.int64(m) + t)
-    if edges.size:
+    edge_parts: list[IntArray] = []
+    raw_parts: list[tuple[IntArray, IntArray]] = []
+    for lo, hi in chunk_bounds(gsize, _PAIRS):
+        pos = np.arange(lo, hi, dtype=np.int64)
+        src_pos = np.repeat(pos, gsize[lo:hi])
+        dst_pos = expand_ranges(gstart[lo:hi], gsize[lo:hi])
+        a = raw[order[src_pos]]
+        d = a ^ raw[order[dst_pos]]
+        legal = (d != 0) & ((a & d & fwd) == 0) & ((~a & d & bwd) == 0)
+        rs = order[src_pos[legal]]
+        rd = order[dst_pos[legal]]
+        s = conflict.raw_state[rs]
+        t = conflict.raw_state[rd]
+        if merged:
+            diff = s != t
+            rs, rd, s, t = rs[diff], rd[diff], s[diff], t[diff]
+            raw_parts.append((rs, rd))
+        edge_parts.append(s * np.int64(m) + t)
+    edges = np.sort(np.concatenate(edge_parts)) if edge_parts else np.zeros(0, dtype=np.int64)
+    if merged and edges.size:
+        # duplicates arise only between merged states
         edges = edges[np.r_[True, edges[1:] != edges[:-1]]]
     src = edges // m
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=m), out=indptr[1:])
-    return Moves(Graph(indptr, edges % m), rs, rd)
+    graph = Graph(indptr, edges - src * np.int64(m))
+    if not merged:
+        return Moves(graph)
+    rs = np.concatenate([x for x, _ in raw_parts])
+    rd = np.concatenate([y for _, y in raw_parts])
+    return Moves(graph, rs, rd)
 
 
 def improvements(graph: Graph, payoff: IntArray) -> Graph:
@@ -153,67 +185,117 @@ def reach_min(graphs: Sequence[Graph], w: IntArray) -> IntArray:
     path; each sweep lengthens the paths considered, and the values only decrease).
     """
     m = w.shape[0]
-    f = [np.full(m, INF, dtype=np.int64) for _ in graphs]
+    h = len(graphs)
+    f = np.full((h, m), INF, dtype=np.int64)
     changed = True
     while changed:
         changed = False
+        # min over j != k of f_j in O(h m) per sweep: the members after k as they were when the
+        # sweep began (suffix minima), the members before k as just updated (running minimum),
+        # so each sweep uses the newest values (Gauss-Seidel), which converges in few sweeps
+        after = f.copy()
+        for k in range(h - 2, -1, -1):
+            np.minimum(after[k], after[k + 1], out=after[k])
+        before = w.copy()
         for k, g in enumerate(graphs):
-            node = w.copy()  # min(w(t), min_{j != k} f_j(t)) per state, then one gather
-            for j in range(len(graphs)):
-                if j != k:
-                    np.minimum(node, f[j], out=node)
+            node = before if k + 1 == h else np.minimum(before, after[k + 1])
             new = segment_min(g, node[g.indices])
             np.minimum(new, f[k], out=new)
             if not np.array_equal(new, f[k]):
                 f[k] = new
                 changed = True
-    out = np.full(m, INF, dtype=np.int64)
-    for fk in f:
-        np.minimum(out, fk, out=out)
+            np.minimum(before, f[k], out=before)
+    out: IntArray = f.min(axis=0) if h else np.full(m, INF, dtype=np.int64)
     return out
+
+
+@dataclass(frozen=True)
+class Components:
+    """Weakly connected components of the union of some move graphs.
+
+    ``order`` lists the states component by component; component c holds
+    ``order[start[c]:start[c] + size[c]]``; ``local[s]`` is s's position inside its component.
+    """
+
+    label: IntArray
+    order: IntArray
+    start: IntArray
+    size: IntArray
+    local: IntArray
+
+
+def components(graphs: Sequence[Graph], m: int) -> Components:
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    src = np.concatenate([g.src for g in graphs])
+    dst = np.concatenate([g.indices for g in graphs])
+    adj = coo_array((np.ones(src.size, dtype=bool), (src, dst)), shape=(m, m)).tocsr()
+    n, found = connected_components(adj, directed=True, connection="weak")
+    label: IntArray = np.asarray(found, dtype=np.int64)
+    order = np.argsort(label, kind="stable").astype(np.int64)
+    size = np.bincount(label, minlength=n).astype(np.int64)
+    start = np.cumsum(size) - size
+    local = np.empty(m, dtype=np.int64)
+    local[order] = np.arange(m, dtype=np.int64) - start[label[order]]
+    return Components(label, order, start, size, local)
 
 
 def reach_sets(
     graphs: Sequence[Graph], sources: IntArray, *, budget: int = 1 << 22
-) -> tuple[IntArray, IntArray]:
-    """All pairs (k, t) with t in R_H(sources[k]) (same legal sequences as :func:`reach_min`).
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """Pairs (k, t) with t in R_H(sources[k]) (same legal sequences as :func:`reach_min`).
 
-    A frontier expansion over (source, state, last mover) triples, deduplicated with
-    ``np.unique``; sources are processed in chunks so that at most about ``budget`` triples are
-    held at once.
+    A breadth-first expansion over (source, state, last mover) triples.  A coalition never
+    leaves the component of its start in the union of its members' move graphs, so each source
+    gets a visited bitmap over its component only (component size x members); sources are
+    taken in chunks whose bitmaps, and every expansion step, hold about ``budget`` entries.
+    Yields the pairs of each chunk.
     """
     h = len(graphs)
     m = graphs[0].indptr.size - 1 if graphs else 0
-    chunk = max(1, budget // max(1, m * (h + 1)))
-    ks: list[IntArray] = []
-    ts: list[IntArray] = []
-    base = np.int64(m * (h + 1))
-    for lo in range(0, sources.size, chunk):
-        src = sources[lo : lo + chunk]
-        sid = np.arange(src.size, dtype=np.int64)
-        state = src.astype(np.int64)
-        last = np.full(src.size, h, dtype=np.int64)
-        visited = np.zeros(0, dtype=np.int64)
+    if not h or not sources.size:
+        return
+    comp = components(graphs, m)
+    cells = comp.size[comp.label[sources]] * h  # bitmap cells per source
+    for lo, hi in chunk_bounds(cells, budget):
+        offset = np.cumsum(cells[lo:hi]) - cells[lo:hi]
+        base = comp.start[comp.label[sources[lo:hi]]]  # where each source's component begins
+        visited = np.zeros(int(cells[lo:hi].sum()), dtype=bool)
+        stamp = np.empty(visited.size, dtype=np.int64)  # deduplicates without sorting
+        sid = np.arange(hi - lo, dtype=np.int64)
+        state = sources[lo:hi].astype(np.int64)
+        last = np.full(hi - lo, -1, dtype=np.int64)
         while sid.size:
-            parts: list[IntArray] = []
+            deg = np.zeros(sid.size, dtype=np.int64)
             for k, g in enumerate(graphs):
-                sel = last != k
-                fs, fst = sid[sel], state[sel]
-                deg = g.indptr[fst + 1] - g.indptr[fst]
-                targets = g.indices[expand_ranges(g.indptr[fst], deg)]
-                parts.append(np.repeat(fs, deg) * base + targets * (h + 1) + k)
-            codes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            codes = codes[~np.isin(codes, visited, assume_unique=True)]
-            visited = np.union1d(visited, codes)
-            sid = codes // base
-            state = (codes % base) // (h + 1)
-            last = codes % (h + 1)
-        pairs = np.unique(visited // (h + 1))  # (sid, state) without the last mover
-        ks.append(pairs // m + lo)
-        ts.append(pairs % m)
-    if not ks:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(ks), np.concatenate(ts)
+                deg += np.where(last != k, g.indptr[state + 1] - g.indptr[state], 0)
+            found: list[IntArray] = []
+            for a, b in chunk_bounds(deg, budget):
+                parts: list[IntArray] = []
+                for k, g in enumerate(graphs):
+                    sel = np.flatnonzero(last[a:b] != k) + a
+                    d = g.indptr[state[sel] + 1] - g.indptr[state[sel]]
+                    targets = g.indices[expand_ranges(g.indptr[state[sel]], d)]
+                    parts.append(np.repeat(offset[sid[sel]], d) + comp.local[targets] * h + k)
+                codes = np.concatenate(parts)
+                codes = codes[~visited[codes]]
+                # one copy of each code: the position whose write to ``stamp`` survived
+                idx = np.arange(codes.size, dtype=np.int64)
+                stamp[codes] = idx
+                codes = codes[stamp[codes] == idx]
+                visited[codes] = True
+                found.append(codes)
+            codes = np.concatenate(found)
+            sid = np.searchsorted(offset, codes, side="right") - 1
+            rest = codes - offset[sid]
+            state = comp.order[base[sid] + rest // h]
+            last = rest % h
+        # (source, state) cells: one per h bitmap cells
+        cell = np.flatnonzero(visited.reshape(-1, h).any(axis=1))
+        first = offset // h
+        sid = np.searchsorted(first, cell, side="right") - 1
+        yield sid + lo, comp.order[base[sid] + cell - first[sid]]
 
 
 def find_path(

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.errors import Diagnostic, InputError, ScenarioError
-from detente.graph._moves import find_path, segment_max
+from detente.graph._moves import expand_ranges, find_path, segment_max
+from detente.graph._sim import SIM_MODES, SimMode, movers, sanctions, vector_uis
 from detente.graph._solve import (
     CONCEPTS,
     Solved,
     coalition_improvements,
     enumerate_paths,
-    sim_data,
-    sim_pairs,
     solve,
     status_quo_graph,
 )
@@ -115,6 +115,8 @@ class StabilityResult:
         ``equilibria[concept]``: ids of the states stable for every DM.
     status_quo : StatusQuoResult or None
     coalitions : tuple of CoalitionResult
+    sim : {"joint", "single"}
+        The reading of SIM used (see :func:`stability`).
     """
 
     options: tuple[str, ...]
@@ -125,6 +127,7 @@ class StabilityResult:
     equilibria: dict[str, tuple[int, ...]]
     status_quo: StatusQuoResult | None
     coalitions: tuple[CoalitionResult, ...]
+    sim: SimMode
     _solved: Solved = field(repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -319,31 +322,118 @@ class StabilityResult:
     def _explain_sim(self, i: int, s: int) -> list[str]:
         solved = self._solved
         conflict = solved.conflict
-        P = conflict.payoff[i]
-        data = sim_data(conflict, solved.moves, i)
-        fs, fd = data.fs, data.fd
-        mine = np.flatnonzero(conflict.raw_state[fs] == s)
-        edge, comb = sim_pairs(conflict, data, mine)
-        out: list[str] = []
+        n = len(conflict.dms)
+        vuis = [vector_uis(conflict, solved.moves[d], solved.uis[d], d) for d in range(n)]
+        mine = vuis[i]
+        vectors = np.flatnonzero(conflict.raw_state == s)
+        counts = mine.counts(vectors)
+        src = np.repeat(vectors, counts)
+        dst = mine.dst[expand_ranges(mine.ptr[vectors], counts)]
+        witness = sanctions(conflict, vuis, i, src, dst, mode=self.sim)
         dm = self.decision_makers[i]
-        for e in mine.tolist():
-            t = int(conflict.raw_state[fd[e]])
-            pairs = np.flatnonzero(edge == e)
-            ok = pairs[comb[pairs] >= 0]
-            good = ok[P[conflict.raw_state[comb[ok]]] <= P[s]]
-            if good.size:
-                x = int(conflict.raw_state[comb[good[0]]])
+        nobody = (
+            "no combination of simultaneous improvements by the others"
+            if self.sim == "joint"
+            else "no opponent's simultaneous improvement"
+        )
+        out: list[str] = []
+        for a, b, w in zip(src.tolist(), dst.tolist(), witness.tolist(), strict=True):
+            t = int(conflict.raw_state[b])
+            if w < 0:
                 out.append(
-                    f"  SIM: the move to {self._fmt(t)} is sanctioned: if another decision maker "
-                    f"improves at the same moment, the result is {self._fmt(x)}, which {dm} "
-                    f"likes no more than {self._fmt(s)}."
+                    f"  SIM: the move to {self._fmt(t)} is not sanctioned: {nobody} leaves "
+                    f"{dm} no better off than {self._fmt(s)}."
                 )
-            else:
-                out.append(
-                    f"  SIM: the move to {self._fmt(t)} is not sanctioned: no opponent's "
-                    f"simultaneous improvement leaves {dm} no better off than {self._fmt(s)}."
-                )
+                continue
+            who = " and ".join(
+                f"{self.decision_makers[j]} moves to {self._fmt(x)}"
+                for j, x in movers(conflict, i, a, w)
+            )
+            out.append(
+                f"  SIM: the move to {self._fmt(t)} is sanctioned: if at the same moment {who}, "
+                f"the result is {self._fmt(int(conflict.raw_state[w]))}, which {dm} likes no "
+                f"more than {self._fmt(s)}."
+            )
         return out
+
+
+def _strategy_of(scenario_or_strategy: Any) -> Strategy:
+    if hasattr(scenario_or_strategy, "decision_makers"):
+        strategy: Strategy = scenario_or_strategy
+        return strategy
+    found: Strategy | None = getattr(scenario_or_strategy, "strategy", None)
+    if found is None:
+        raise InputError(
+            "the scenario has no strategy section (see docs/strategy.md)", path="strategy"
+        )
+    return found
+
+
+def _ids(mask: NDArray[np.bool_], ids: NDArray[np.object_]) -> tuple[int, ...]:
+    # ``ids`` holds one int object per state, shared by every tuple: a pointer per entry
+    return tuple(ids[mask])
+
+
+def _coalition_results(
+    solved: Solved, eq_mask: dict[str, NDArray[np.bool_]], equilibria: dict[str, tuple[int, ...]]
+) -> tuple[CoalitionResult, ...]:
+    conflict = solved.conflict
+    sources = np.zeros(0, dtype=np.int64)
+    if eq_mask:
+        sources = np.flatnonzero(np.any(np.stack(list(eq_mask.values())), axis=0)).astype(np.int64)
+    out: list[CoalitionResult] = []
+    for members in conflict.coalitions:
+        src, dst = coalition_improvements(solved, members, sources)
+        improv: dict[int, tuple[int, ...]] = {}
+        if src.size:
+            order = np.lexsort((dst, src))
+            src, dst = src[order] + 1, dst[order] + 1
+            fresh = np.r_[True, (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])]
+            src, dst = src[fresh], dst[fresh]
+            cuts = np.flatnonzero(np.diff(src)) + 1
+            starts = np.r_[0, cuts].astype(np.int64)
+            ends = [*cuts.tolist(), src.size]
+            targets = dst.tolist()
+            improv = {
+                s: tuple(targets[a:b])
+                for s, a, b in zip(src[starts].tolist(), starts.tolist(), ends, strict=True)
+            }
+        out.append(
+            CoalitionResult(
+                members=tuple(conflict.dms[d] for d in members),
+                unstable_equilibria={
+                    c: tuple(s for s in eq if s in improv) for c, eq in equilibria.items()
+                },
+                improvements=improv,
+            )
+        )
+    return tuple(out)
+
+
+def _status_quo_result(
+    solved: Solved, eq_mask: dict[str, NDArray[np.bool_]], equilibria: dict[str, tuple[int, ...]]
+) -> StatusQuoResult | None:
+    conflict = solved.conflict
+    if conflict.status_quo is None:
+        return None
+    sq = status_quo_graph(solved, conflict.status_quo)
+    any_eq = np.zeros(conflict.n_states, dtype=bool)
+    for mask in eq_mask.values():
+        any_eq |= mask
+    paths, cut = enumerate_paths(sq, np.flatnonzero(any_eq).astype(np.int64))
+    dms = conflict.dms
+    names = [*dms, *("+".join(dms[d] for d in co) for co in conflict.coalitions)]
+    reach = set((sq.reachable + 1).tolist())
+    return StatusQuoResult(
+        state=conflict.status_quo + 1,
+        paths=tuple(tuple(x + 1 for x, _ in p) for p in paths),
+        movers=tuple(tuple(names[w] for _, w in p[1:]) for p in paths),
+        reachable=tuple(sorted(reach)),
+        reachable_equilibria={
+            c: tuple(s for s in eq if s in reach) for c, eq in equilibria.items()
+        },
+        truncated=cut,
+    )
 
 
 def stability(
@@ -351,6 +441,7 @@ def stability(
     *,
     concepts: Sequence[str] = CONCEPTS,
     max_states: int | None = None,
+    sim: SimMode = "joint",
 ) -> StabilityResult:
     """Stability analysis of a conflict in option form (the Graph Model for Conflict Resolution).
 
@@ -361,7 +452,12 @@ def stability(
     concepts : sequence of str
         Any of ``"nash"``, ``"gmr"``, ``"smr"``, ``"seq"``, ``"sim"``.
     max_states : int, optional
-        Refuse conflicts with more feasible states (default ``strategy.max_states``, 2**20).
+        Refuse conflicts with more feasible states (default ``strategy.max_states``).  It can
+        only lower the hard limit of 262,144 states, never raise it.
+    sim : {"joint", "single"}
+        SIM sanctions by any set of the other DMs improving at the same moment (``"joint"``,
+        the definition), or by one opponent at a time as the GMCR+ software computes it
+        (``"single"``).  The two agree for two DMs.
 
     Returns
     -------
@@ -372,32 +468,28 @@ def stability(
     Solution concepts as in Fang, Hipel & Kilgour (1993), *Interactive Decision Making: The Graph
     Model for Conflict Resolution*, Ch. 4, for n decision makers with the opponents' reachable
     set R_{N-i} of Xu, Hipel, Kilgour & Fang (2018), Ch. 2 (a DM may move again after another
-    has moved); SIM as in GMCR+ (Kinsara, Petersons, Hipel & Kilgour 2015).  Coalitional
+    has moved); SIM as simultaneous sanctioning (Fraser & Hipel 1984; Fang, Hipel & Kilgour
+    1993) by the joint simultaneous UIs of N - i (see :mod:`detente.graph._sim`).  Coalitional
     improvements follow Kilgour, Hipel, Fang & Peng (2001).
 
     Raises
     ------
     detente.errors.ProblemTooLarge
-        More feasible states than ``max_states`` (before anything is allocated).
+        More feasible states than the limit, too many option vectors or candidate moves (before
+        anything is allocated), too many SIM combinations (before they are examined) or
+        coalitional improvements.
     detente.errors.ScenarioError
         The strategy section has semantic problems.
     """
-    strategy: Strategy | None
-    if hasattr(scenario_or_strategy, "decision_makers"):
-        strategy = scenario_or_strategy
-    else:
-        strategy = getattr(scenario_or_strategy, "strategy", None)
-        if strategy is None:
-            raise InputError(
-                "the scenario has no strategy section (see docs/strategy.md)", path="strategy"
-            )
-    assert strategy is not None
+    strategy = _strategy_of(scenario_or_strategy)
     bad = [c for c in concepts if c not in CONCEPTS]
     if bad:
         raise InputError(
             f"unknown solution concept '{bad[0]}'; choose from {', '.join(CONCEPTS)}",
             path="concepts",
         )
+    if sim not in SIM_MODES:
+        raise InputError(f"unknown SIM reading '{sim}'; choose joint or single", path="sim")
     concepts = tuple(c for c in CONCEPTS if c in concepts)
     analysis = analyse(strategy, max_states=max_states)
     if analysis.too_large is not None:
@@ -410,66 +502,27 @@ def stability(
             ]
         )
     conflict = analysis.conflict
-    solved = solve(conflict, concepts)
-    dms = conflict.dms
+    solved = solve(conflict, concepts, sim=sim)
     decimals = conflict.decimals()
     states = tuple(
         StateInfo(k + 1, conflict.patterns[k], tuple(decimals[k])) for k in range(conflict.n_states)
     )
-    ids = np.arange(1, conflict.n_states + 1)
+    ids = np.array(range(1, conflict.n_states + 1), dtype=object)
     per = {
-        c: {dm: tuple(ids[solved.stable[c][d]].tolist()) for d, dm in enumerate(dms)}
+        c: {dm: _ids(solved.stable[c][d], ids) for d, dm in enumerate(conflict.dms)}
         for c in concepts
     }
-    eq_mask = {c: solved.stable[c].all(axis=0) for c in concepts}
-    equilibria = {c: tuple(ids[eq_mask[c]].tolist()) for c in concepts}
-
-    coalitions: list[CoalitionResult] = []
-    sources = np.zeros(0, dtype=np.int64)
-    if concepts:
-        sources = np.flatnonzero(np.any(np.stack(list(eq_mask.values())), axis=0)).astype(np.int64)
-    for members in conflict.coalitions:
-        src, dst = coalition_improvements(solved, members, sources)
-        improv: dict[int, tuple[int, ...]] = {}
-        for a, b in zip(src.tolist(), dst.tolist(), strict=True):
-            improv[a + 1] = (*improv.get(a + 1, ()), b + 1)
-        improv = {k: tuple(sorted(set(v))) for k, v in improv.items()}
-        coalitions.append(
-            CoalitionResult(
-                members=tuple(dms[d] for d in members),
-                unstable_equilibria={
-                    c: tuple(s for s in equilibria[c] if s in improv) for c in concepts
-                },
-                improvements=improv,
-            )
-        )
-
-    sq_result: StatusQuoResult | None = None
-    if conflict.status_quo is not None:
-        sq = status_quo_graph(solved, conflict.status_quo)
-        any_eq = np.flatnonzero(np.any(np.stack([eq_mask[c] for c in concepts]), axis=0))
-        paths, cut = enumerate_paths(sq, any_eq.astype(np.int64))
-        names = [*dms, *("+".join(dms[d] for d in co) for co in conflict.coalitions)]
-        reach = set((sq.reachable + 1).tolist())
-        sq_result = StatusQuoResult(
-            state=conflict.status_quo + 1,
-            paths=tuple(tuple(x + 1 for x, _ in p) for p in paths),
-            movers=tuple(tuple(names[w] for _, w in p[1:]) for p in paths),
-            reachable=tuple(sorted(reach)),
-            reachable_equilibria={
-                c: tuple(s for s in equilibria[c] if s in reach) for c in concepts
-            },
-            truncated=cut,
-        )
-
+    eq_mask: dict[str, NDArray[np.bool_]] = {c: np.all(solved.stable[c], axis=0) for c in concepts}
+    equilibria = {c: _ids(eq_mask[c], ids) for c in concepts}
     return StabilityResult(
         options=conflict.options,
-        decision_makers=dms,
+        decision_makers=conflict.dms,
         concepts=concepts,
         states=states,
         stability=per,
         equilibria=equilibria,
-        status_quo=sq_result,
-        coalitions=tuple(coalitions),
+        status_quo=_status_quo_result(solved, eq_mask, equilibria),
+        coalitions=_coalition_results(solved, eq_mask, equilibria),
+        sim=sim,
         _solved=solved,
     )

@@ -8,9 +8,9 @@ R_{N-i}(s) the opponents' legal move sequences and R+_{N-i}(s) their sequences o
 * GMR: for every s1 in R+_i(s) there is s2 in R_{N-i}(s1) with P_i(s2) <= P_i(s).
 * SMR: as GMR, with moreover P_i(s3) <= P_i(s) for every s3 in R_i(s2).
 * SEQ: as GMR with s2 in R+_{N-i}(s1).
-* SIM (GMCR+, Kinsara et al. 2015): every UI s -> s1 of i is sanctioned by a UI s -> s2 of one
-  opponent taken at the same time: the state with both changes applied is feasible and
-  P_i <= P_i(s) there.
+* SIM: every UI s -> s1 of i is sanctioned by UIs that others take at the same moment: the
+  state with all the changes applied is feasible and P_i <= P_i(s) there (see
+  :mod:`detente.graph._sim` for the definition, its sources and the one-opponent variant).
 
 "A sanction exists" is a minimum: GMR holds for the UI s -> s1 iff min over R_{N-i}(s1) of
 P_i <= P_i(s) (for SMR of max(P_i(s2), max over R_i(s2) of P_i)), so each concept is one
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.errors import ProblemTooLarge
 from detente.graph._moves import (
     INF,
     Graph,
@@ -36,13 +37,17 @@ from detente.graph._moves import (
     reach_sets,
     segment_max,
 )
+from detente.graph._sim import MAX_SIM_COMBINATIONS, Budget, SimMode, sim_unstable, vector_uis
 from detente.scenario.strategy import Conflict
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
-_SIM_CHUNK = 1 << 22
+MAX_IMPROVEMENTS = 2**24
+"""Coalitional improvements listed per coalition (a hard limit)."""
+MAX_REACH_WORK = 2**29
+"""Moves expanded to find one coalition's reachable states from the states analysed."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class Solved:
     stable: dict[str, BoolArray]  # concept -> (n_dms, m)
 
 
-def solve(conflict: Conflict, concepts: Sequence[str]) -> Solved:
+def solve(conflict: Conflict, concepts: Sequence[str], *, sim: SimMode = "joint") -> Solved:
     """Compute the requested concepts for every DM and state."""
     n = len(conflict.dms)
     m = conflict.n_states
@@ -63,6 +68,11 @@ def solve(conflict: Conflict, concepts: Sequence[str]) -> Solved:
     moves = tuple(build_moves(conflict, d) for d in range(n))
     uis = tuple(improvements(moves[d].graph, P[d]) for d in range(n))
     stable: dict[str, BoolArray] = {c: np.ones((n, m), dtype=bool) for c in concepts}
+    if "sim" in stable:
+        vuis = [vector_uis(conflict, moves[d], uis[d], d) for d in range(n)]
+        budget = Budget(MAX_SIM_COMBINATIONS)
+        for i in range(n):
+            stable["sim"][i] = ~sim_unstable(conflict, vuis, i, mode=sim, budget=budget)
     for i in range(n):
         ui = uis[i]
         ui_src = ui.src
@@ -92,86 +102,36 @@ def solve(conflict: Conflict, concepts: Sequence[str]) -> Solved:
         if "seq" in stable:
             r = reach_min([uis[d] for d in opp], P[i]) if opp else np.full(m, INF, dtype=np.int64)
             stable["seq"][i] = ~unstable(r)
-        if "sim" in stable:
-            stable["sim"][i] = ~_sim_unstable(conflict, moves, i)
     return Solved(conflict, moves, uis, stable)
 
 
-def raw_uis(conflict: Conflict, moves: Moves, dm: int) -> tuple[IntArray, IntArray]:
-    """The raw vector moves of ``dm`` that are unilateral improvements, sorted by source."""
-    P = conflict.payoff[dm]
-    rs, rd = moves.raw_src, moves.raw_dst
-    keep = P[conflict.raw_state[rd]] > P[conflict.raw_state[rs]]
-    rs, rd = rs[keep], rd[keep]
-    order = np.argsort(rs, kind="stable")
-    return rs[order], rd[order]
+def reach_work(solved: Solved, members: Sequence[int], sources: IntArray) -> float:
+    """About how many moves the coalition's reachable sets from ``sources`` expand.
+
+    A coalition changes only its members' options, so from s it stays among the states that
+    agree with s on everyone else's options (its group); the breadth-first search over (state,
+    last mover) expands each member move of the group at most once per other member.
+    """
+    conflict = solved.conflict
+    mask = 0
+    for d in members:
+        mask |= conflict.dm_masks[d]
+    group = np.unique(conflict.state_codes & ~np.int64(mask), return_inverse=True)[1]
+    group = group.reshape(-1)
+    degree = np.zeros(conflict.n_states, dtype=np.float64)
+    for d in members:
+        degree += np.diff(solved.moves[d].graph.indptr)
+    per_group = np.bincount(group, weights=degree)
+    return float(per_group[group[sources]].sum()) * max(1, len(members) - 1)
 
 
-@dataclass(frozen=True)
-class SimData:
-    """Raw UIs for SIM: the focal DM's (src, dst) and the opponents' grouped by source vector."""
-
-    fs: IntArray
-    fd: IntArray
-    od: IntArray
-    optr: IntArray
-
-    def counts(self, edges: IntArray) -> IntArray:
-        return self.optr[self.fs[edges] + 1] - self.optr[self.fs[edges]]
-
-
-def sim_data(conflict: Conflict, moves: Sequence[Moves], i: int) -> SimData:
-    raw = conflict.raw_codes
-    fs, fd = raw_uis(conflict, moves[i], i)
-    opp_s: list[IntArray] = []
-    opp_d: list[IntArray] = []
-    for d in range(len(conflict.dms)):
-        if d != i:
-            s, t = raw_uis(conflict, moves[d], d)
-            opp_s.append(s)
-            opp_d.append(t)
-    os_ = np.concatenate(opp_s) if opp_s else np.zeros(0, dtype=np.int64)
-    od = np.concatenate(opp_d) if opp_d else np.zeros(0, dtype=np.int64)
-    order = np.argsort(os_, kind="stable")
-    optr = np.searchsorted(os_[order], np.arange(raw.size + 1)).astype(np.int64)
-    return SimData(fs, fd, od[order], optr)
-
-
-def sim_pairs(conflict: Conflict, data: SimData, edges: IntArray) -> tuple[IntArray, IntArray]:
-    """For the focal raw UIs ``edges``, every opponent UI from the same vector: pairs
-    (focal edge, raw index of the vector with both changes applied, or -1 if infeasible)."""
-    raw = conflict.raw_codes
-    counts = data.counts(edges)
-    edge = np.repeat(edges, counts)
-    other = data.od[expand_ranges(data.optr[data.fs[edges]], counts)]
-    src = raw[data.fs[edge]]
-    comb = raw[data.fd[edge]] ^ src ^ raw[other]
-    if raw.size == int(raw[-1]) + 1:  # feasible vectors are 0..N-1: the code is the index
-        return edge, np.where(comb < raw.size, comb, -1)
-    pos = np.minimum(np.searchsorted(raw, comb), raw.size - 1)
-    return edge, np.where(raw[pos] == comb, pos, -1)
-
-
-def _sim_unstable(conflict: Conflict, moves: Sequence[Moves], i: int) -> BoolArray:
-    m = conflict.n_states
-    P = conflict.payoff[i]
-    data = sim_data(conflict, moves, i)
-    sanctioned = np.zeros(data.fs.size, dtype=bool)
-    # chunks of focal edges with a bounded number of pairs, to bound memory
-    cum = np.cumsum(data.counts(np.arange(data.fs.size, dtype=np.int64)))
-    start = 0
-    while start < data.fs.size:
-        base = int(cum[start - 1]) if start else 0
-        stop = max(int(np.searchsorted(cum, base + _SIM_CHUNK, side="right")), start + 1)
-        edge, comb = sim_pairs(conflict, data, np.arange(start, stop, dtype=np.int64))
-        ok = comb >= 0
-        hit = np.zeros(edge.size, dtype=bool)
-        hit[ok] = P[conflict.raw_state[comb[ok]]] <= P[conflict.raw_state[data.fs[edge[ok]]]]
-        sanctioned[edge[hit]] = True
-        start = stop
-    out = np.zeros(m, dtype=bool)
-    out[conflict.raw_state[data.fs[~sanctioned]]] = True
-    return out
+def _coalition_too_large(solved: Solved, members: Sequence[int], what: str) -> ProblemTooLarge:
+    names = "+".join(solved.conflict.dms[d] for d in members)
+    return ProblemTooLarge(
+        f"coalition {names}: {what}; declare fewer or smaller coalitions, or give the decision "
+        "makers fewer options",
+        path="strategy.coalitions",
+    )
 
 
 def coalition_improvements(
@@ -180,15 +140,37 @@ def coalition_improvements(
     """Pairs (s, t): t in R_H(s) makes every member of H strictly better off than s.
 
     A coalition's move is any legal sequence of its members' unilateral moves (Kilgour, Hipel,
-    Fang & Peng 2001, Sec. 3); a coalitional improvement benefits every member strictly.
+    Fang & Peng 2001, Sec. 3); a coalitional improvement benefits every member strictly.  The
+    search is refused before it starts when it would expand more than ``MAX_REACH_WORK`` moves,
+    and stopped when it finds more than ``MAX_IMPROVEMENTS`` pairs.
     """
+    work = reach_work(solved, members, sources)
+    if work > MAX_REACH_WORK:
+        raise _coalition_too_large(
+            solved,
+            members,
+            f"finding its moves from {sources.size:,} states would expand about {work:,.0f} "
+            f"moves, more than the limit of {MAX_REACH_WORK:,}",
+        )
     P = solved.conflict.payoff
-    k, t = reach_sets([solved.moves[d].graph for d in members], sources)
-    s = sources[k]
-    better = np.ones(s.size, dtype=bool)
-    for d in members:
-        better &= P[d][t] > P[d][s]
-    return s[better], t[better]
+    out_s: list[IntArray] = []
+    out_t: list[IntArray] = []
+    found = 0
+    for k, t in reach_sets([solved.moves[d].graph for d in members], sources):
+        s = sources[k]
+        better = np.ones(s.size, dtype=bool)
+        for d in members:
+            better &= P[d][t] > P[d][s]
+        found += int(better.sum())
+        if found > MAX_IMPROVEMENTS:
+            raise _coalition_too_large(
+                solved, members, f"more than {MAX_IMPROVEMENTS:,} coalitional improvements"
+            )
+        out_s.append(s[better])
+        out_t.append(t[better])
+    if not out_s:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_s), np.concatenate(out_t)
 
 
 def improvement_edges(solved: Solved, states: IntArray) -> tuple[IntArray, IntArray, IntArray]:
@@ -269,15 +251,28 @@ def enumerate_paths(
 ) -> tuple[list[list[tuple[int, int]]], bool]:
     """Shortest improvement paths from the status quo to each target (reachable equilibria).
 
-    Paths that are the beginning of another path are left out (1 -> 5 is part of 1 -> 5 -> 8).
-    At most ``max_paths`` paths, shortest first; the flag says whether the list was cut.
+    Paths that are the beginning of another path are left out (1 -> 5 is part of 1 -> 5 -> 8):
+    the paths follow the breadth-first tree, so a path begins another exactly when its target
+    is an ancestor of the other's.  At most ``max_paths`` paths, shortest first (then by their
+    states); the flag says whether the list was cut.
     """
-    paths = [sq.path_to(int(t)) for t in np.intersect1d(targets, sq.reachable).tolist()]
-    keys = [tuple(x for x, _ in p) for p in paths]
-    keep = [
-        p
-        for p, k in zip(paths, keys, strict=True)
-        if not any(len(o) > len(k) and o[: len(k)] == k for o in keys)
-    ]
-    keep.sort(key=lambda p: (len(p), [x for x, _ in p]))
-    return keep[:max_paths], len(keep) > max_paths
+    reach = sq.reachable
+    t = np.intersect1d(targets, reach)
+    pos = np.searchsorted(reach, t)
+    up = np.where(sq.parent >= 0, np.searchsorted(reach, sq.parent), -1)  # parent's position
+    ancestor = np.zeros(reach.size, dtype=bool)
+    depth = np.zeros(t.size, dtype=np.int64)
+    cur = up[pos]
+    while (cur >= 0).any():
+        live = cur >= 0
+        ancestor[cur[live]] = True
+        depth[live] += 1
+        cur = np.where(live, up[np.maximum(cur, 0)], -1)
+    ends = ~ancestor[pos]
+    kept, kept_depth = t[ends], depth[ends]
+    if kept.size > max_paths:  # only paths as short as the max_paths-th can be listed
+        cut = np.sort(kept_depth)[max_paths - 1]
+        kept = kept[kept_depth <= cut]
+    paths = [sq.path_to(int(x)) for x in kept.tolist()]
+    paths.sort(key=lambda p: (len(p), [x for x, _ in p]))
+    return paths[:max_paths], int(ends.sum()) > max_paths

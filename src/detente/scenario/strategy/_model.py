@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from detente.scenario._frozen import FrozenDict
+from detente.scenario.strategy._space import HARD_MAX_STATES
 
 __all__ = [
     "DEFAULT_MAX_STATES",
@@ -24,7 +25,7 @@ __all__ = [
     "Strategy",
 ]
 
-DEFAULT_MAX_STATES = 2**20
+DEFAULT_MAX_STATES = HARD_MAX_STATES
 
 
 def _none_to_empty(value: Any) -> Any:
@@ -96,7 +97,8 @@ class Strategy(BaseModel):
     coalitions : tuple of tuple of str
         Coalitions to test for coalitional improvements.
     max_states : int
-        Refuse conflicts with more feasible states than this (default 2**20).
+        Refuse conflicts with more feasible states than this.  The default is the hard limit,
+        262,144 states (2**18); a smaller value lowers the limit, a larger one has no effect.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
