@@ -7,7 +7,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 __all__ = ["ANSWERS", "hostile_server"]
 
@@ -50,10 +50,8 @@ def hostile_server(kind: str) -> Iterator[str]:
                     continue
                 if kind == "http":  # wait for a request, as an HTTP server does
                     conn.settimeout(0.5)
-                    try:
+                    with suppress(TimeoutError, OSError):
                         conn.recv(4096)
-                    except (TimeoutError, OSError):
-                        pass
                 conn.sendall(answer)
             except OSError:
                 pass
