@@ -79,9 +79,7 @@ def test_good_addresses_parse(address: str, expected: tuple[str, int]) -> None:
         ({"z": np.zeros(2)}, "expected \\['y'\\]"),
     ],
 )
-def test_returned_chunks_are_checked_for_names_shape_and_dtype(
-    chunk: object, message: str
-) -> None:
+def test_returned_chunks_are_checked_for_names_shape_and_dtype(chunk: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         check_chunk(chunk, 2, ["y"])
 

@@ -138,11 +138,16 @@ def check_eum_size(
     terms = draws * settings.rounds * cubes
     if terms > MAX_EUM_TERMS:
         fit = MAX_EUM_TERMS // max(1, draws * cubes)
-        per = f"{draws} draws x " if draws > 1 else ""
+        per = f"{draws:,} draws x " if draws > 1 else ""
+        lower = (
+            f"lower the rounds (at most {fit} here), the draws or the actors"
+            if fit
+            else "lower the draws or the actors"
+        )
         raise ProblemTooLarge(
             f"the expected-utility model would compute {terms:,} pair-vote terms "
             f"({per}{settings.rounds} rounds x sum of actors^3 = {cubes:,}); the limit is "
-            f"{MAX_EUM_TERMS:,}: lower the rounds (at most {fit} here), the draws or the actors",
+            f"{MAX_EUM_TERMS:,}: {lower}",
             path="rounds",
         )
     if record:

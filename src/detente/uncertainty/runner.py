@@ -291,7 +291,7 @@ def check_draw_cells(n: int, p: int) -> None:
     if cells > MAX_DRAW_CELLS:
         fit = MAX_DRAW_CELLS // max(p, 1)
         raise ProblemTooLarge(
-            f"{n:,} draws x {p} judgments = {cells:,} draws to sample and evaluate; the limit "
+            f"{n:,} draws x {p} judgments = {cells:,} values to sample and evaluate; the limit "
             f"is {MAX_DRAW_CELLS:,}: lower the number of draws (at most {fit:,} for {p} "
             "judgments) or fix some judgments",
             path="n",
@@ -304,6 +304,13 @@ def _chunk_size(chunk_size: int, p: int) -> int:
     return max(1, min(chunk_size, MAX_CHUNK_CELLS // max(p, 1)))
 
 
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
 def _collect(chunks: Iterable[Outputs], n: int) -> Outputs:
     parts: dict[str, list[npt.NDArray[Any]]] = {}
     for i, chunk in enumerate(chunks):
@@ -312,8 +319,8 @@ def _collect(chunks: Iterable[Outputs], n: int) -> Outputs:
             per_row = sum(a.nbytes // max(1, a.shape[0]) for a in chunk.values())
             if per_row * n > MAX_OUTPUT_BYTES:
                 raise ProblemTooLarge(
-                    f"the outputs of {n:,} draws would take {per_row * n / 2**30:.1f} GiB "
-                    f"({per_row} bytes per draw); the limit is {MAX_OUTPUT_BYTES // 2**30} GiB: "
+                    f"the outputs of {n:,} draws would take {_size(per_row * n)} "
+                    f"({per_row} bytes per draw); the limit is {_size(MAX_OUTPUT_BYTES)}: "
                     "lower the number of draws, or aggregate chunk by chunk with iter_chunks",
                     path="n",
                 )

@@ -92,6 +92,8 @@ class Block:
         1-based physical line number of each record's first line in the file.
     fields : ndarray of int64
         Number of fields of each record (delimiters outside quotes, plus one).
+    quotes : ndarray of int64
+        Number of quote characters in each record (odd: a quote left open at the end of file).
     blank : ndarray of bool
         Whether the record is an empty line.
     last_line : int
@@ -103,6 +105,7 @@ class Block:
     ends: IntArray
     lines: IntArray
     fields: IntArray
+    quotes: IntArray
     blank: BoolArray
     last_line: int
 
@@ -161,6 +164,18 @@ def _field_counts(
     return counts
 
 
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n:,} bytes"
+
+
+def _quote_counts(raw: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray) -> IntArray:
+    quotes = np.flatnonzero(raw == QUOTE)
+    counts: IntArray = (np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)).astype(
+        np.int64
+    )
+    return counts
+
+
 def iter_blocks(
     stream: IO[bytes],
     *,
@@ -192,7 +207,7 @@ def iter_blocks(
         starts, ends, offsets, rest = _split(buf, delimiter=delim, quoted=quoted, final=eof)
         if len(buf) - rest > MAX_RECORD_BYTES:
             raise InputError(
-                f"a record longer than {MAX_RECORD_BYTES // 1024**2} MiB (the limit) starts "
+                f"a record longer than {_size(MAX_RECORD_BYTES)} (the limit) starts "
                 "here: a line without its end, an unterminated quote, or not an event file",
                 file=name,
                 line=line + int(np.count_nonzero(np.frombuffer(buf, np.uint8)[:rest] == NEWLINE)),
@@ -213,6 +228,7 @@ def iter_blocks(
             ends=ends,
             lines=line + offsets,
             fields=_field_counts(data, starts, ends, delimiter=delim, quoted=quoted),
+            quotes=_quote_counts(raw, starts, ends) if quoted else np.zeros_like(starts),
             blank=blank,
             last_line=last_line,
         )

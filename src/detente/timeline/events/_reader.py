@@ -16,6 +16,7 @@ import pandas as pd
 
 from detente._results import jsonable
 from detente.errors import InputError, did_you_mean
+from detente.timeline.events._checks import FIRST_DAY, LAST_DAY
 from detente.timeline.events._io import (
     DEFAULT_BLOCK_BYTES,
     Source,
@@ -244,6 +245,15 @@ def _read_source(
             tally.records += int(data_rec.sum())
             tally.blank += int(block.blank.sum())
             wrong = data_rec & (block.fields != n_fields)
+            if spec.quoted:  # a quote left open at the end of the file: pandas cannot parse it
+                unclosed = data_rec & ~wrong & (block.quotes % 2 == 1)
+                if unclosed.any():
+                    tally.add_bad(
+                        block.lines[unclosed],
+                        pd.Series("unterminated quote", index=range(int(unclosed.sum()))),
+                        max_examples,
+                    )
+                    data_rec &= ~unclosed
             good = data_rec & ~wrong
             if wrong.any():
                 found = pd.Series(block.fields[wrong]).astype(str)
@@ -255,8 +265,13 @@ def _read_source(
                 )
             if not good.any():
                 continue
-            raw = _parse(block.select(good), spec)
             lines = block.lines[good]
+            try:
+                raw = _parse(block.select(good), spec)
+            except (pd.errors.ParserError, ValueError) as exc:  # pragma: no cover - defensive
+                reason = f"unparsable record: {str(exc)[:60]}"
+                tally.add_bad(lines, pd.Series(reason, index=range(lines.size)), max_examples)
+                continue
             if len(raw) != lines.size:  # pragma: no cover - guarded by the field counts
                 raise InputError(
                     f"internal: parsed {len(raw)} records where {lines.size} were expected",
@@ -332,9 +347,11 @@ def _date(value: dt.date | str | None, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
     try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError):
+        day = pd.Timestamp(value).normalize()
+    except (ValueError, TypeError, OverflowError):
         raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", path=name) from None
+    # a filter beyond the days an event can have is the same as one at the edge
+    return min(max(day, FIRST_DAY), LAST_DAY).as_unit("ns")
 
 
 def _make_filters(
