@@ -386,7 +386,12 @@ CORPUS: tuple[Case, ...] = (
     # 6. unbounded reads: devices and FIFOs
     Case("check-dev-zero", 6, ("check", "/dev/zero"), first=r"^detente: error: /dev/zero: "),
     Case(
-        "check-fifo", 6, ("check", "{tmp}/fifo"), first=r"^detente: error: \S+fifo: ", setup=_fifo
+        "check-fifo",
+        6,
+        ("check", "{tmp}/fifo"),
+        first=r"^detente: error: \S+fifo: ",
+        setup=_fifo,
+        timeout=20,
     ),
     Case(
         "table-dev-zero",
@@ -793,7 +798,12 @@ CORPUS: tuple[Case, ...] = (
 for _case in CORPUS:  # every case names its item; pending ones are another branch's
     assert 1 <= _case.item <= 19, _case.id
 #: Cases whose fix is in another branch: every case of an item another branch owns, except the
-#: actor-table and event-file cases of items 2 and 6, which this branch fixes.
+#: actor-table and event-file cases of items 2 and 6 and the `forecast` output of item 11,
+#: which this branch fixes.
 PENDING = frozenset(
-    c.id for c in CORPUS if c.item in OWNER and not c.id.startswith(("table-", "events-"))
+    c.id
+    for c in CORPUS
+    if c.item in OWNER
+    and not c.id.startswith(("table-", "events-"))
+    and c.id != "markup-in-title"  # `forecast` prints titles without markup since this branch
 )

@@ -95,7 +95,8 @@ def forecast(
 
 
 def _print(result: ForecastResult) -> None:
-    console.print(f"[bold]{result.title}[/bold]")
+    # User text (titles, labels, option names) is never read as Rich markup.
+    console.print(result.title, style="bold", markup=False)
     for f in result.issues:
         console.print(_methods_table(f))
         if f.eum is not None:
@@ -106,18 +107,20 @@ def _print(result: ForecastResult) -> None:
 
 def _methods_table(f: IssueForecast) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     from detente.bargaining.engine import METHOD_LABELS
 
     scale = " < ".join(f.options) if f.options is not None else f"scale {f.low:g} .. {f.high:g}"
-    t = Table(title=f"{f.label} ({scale}; {len(f.actors)} actors)", title_justify="left")
+    title = Text(f"{f.label} ({scale}; {len(f.actors)} actors)")
+    t = Table(title=title, title_justify="left")
     t.add_column("method")
     t.add_column("forecast", justify="right")
     for m in f.values:
         label = METHOD_LABELS[m]
         if m == "eum" and f.eum is not None:
             label += f" ({f.eum.variant}, {f.eum.rounds} rounds)"
-        t.add_row(label, f.describe(m))
+        t.add_row(Text(label), Text(f.describe(m)))
     return t
 
 
