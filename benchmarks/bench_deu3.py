@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from detente.bargaining import (
+    EUMSettings,
     expected_utility,
     nash_bargaining,
     weighted_mean,
@@ -89,7 +90,12 @@ def main() -> int:
     def eum(variant: str, stat: str) -> Callable[[np.ndarray, np.ndarray, np.ndarray], float]:
         def run(x: np.ndarray, c: np.ndarray, s: np.ndarray) -> float:
             res = expected_utility(
-                x, c, s, low=0.0, high=100.0, variant=variant, rounds=args.rounds
+                x,
+                c,
+                s,
+                low=0.0,
+                high=100.0,
+                eum=EUMSettings(variant=variant, rounds=args.rounds),
             )
             return res.forecast if stat == "median" else res.final_mean
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from detente.bargaining import expected_utility, expected_utility_batch
+from detente.bargaining import EUMSettings, expected_utility, expected_utility_batch
 
 T = TypeVar("T")
 
@@ -96,7 +96,7 @@ def bench_80_actors() -> bool:
     c = rng.uniform(0.1, 1.0, n)
     s = rng.uniform(0.05, 1.0, n)
     res, wall, cpu = timed(
-        lambda: expected_utility(x, c, s, low=0, high=100, rounds=rounds), repeat=3
+        lambda: expected_utility(x, c, s, low=0, high=100, eum=EUMSettings(rounds=rounds)), repeat=3
     )
     loop_x, loop_wall, loop_cpu = timed(
         lambda: loop_round(list(x), list(c), list(s), float(np.ptp(x)))
@@ -119,12 +119,16 @@ def bench_monte_carlo() -> bool:
     x = np.clip(EC_X + rng.normal(0, 0.5, (d, EC_X.size)), 4, 10)
     c = EC_C * rng.lognormal(0, 0.2, (d, EC_C.size))
     s = np.clip(EC_S + rng.normal(0, 0.1, (d, EC_S.size)), 0, 1)
-    batch, wall, cpu = timed(lambda: expected_utility_batch(x, c, s, low=4, high=10, rounds=rounds))
+    batch, wall, cpu = timed(
+        lambda: expected_utility_batch(x, c, s, low=4, high=10, eum=EUMSettings(rounds=rounds))
+    )
     k = 200
 
     def one_by_one() -> list[float]:
         return [
-            expected_utility(x[i], c[i], s[i], low=4, high=10, rounds=rounds).forecast
+            expected_utility(
+                x[i], c[i], s[i], low=4, high=10, eum=EUMSettings(rounds=rounds)
+            ).forecast
             for i in range(k)
         ]
 

@@ -17,7 +17,7 @@ import numpy as np
 from detente.readiness.margin import exact_margin
 from detente.scenario import load
 from detente.uncertainty.models import forecast_model, readiness_model, uncertain_judgments
-from detente.uncertainty.runner import run
+from detente.uncertainty.runner import Execution, run
 from detente.uncertainty.simulate import simulate
 
 FLAGSHIP = Path(__file__).resolve().parents[1] / "scenarios" / "russia-ukraine-2022-12.yaml"
@@ -34,18 +34,24 @@ def main() -> int:
     judgments = uncertain_judgments(scenario)
     readiness = readiness_model(scenario, judgments)
     forecast = forecast_model(scenario, judgments)
-    run(readiness, judgments, 1000, seed=0)  # warm up (imports, first HiGHS call)
+    run(
+        readiness, judgments, 1000, execution=Execution(seed=0)
+    )  # warm up (imports, first HiGHS call)
 
     n = 100_000
-    t1 = timed(lambda: run(readiness, judgments, n, seed=1, chunk_size=8192))
-    t2 = timed(lambda: run(readiness, judgments, n, seed=1, chunk_size=8192, workers=2))
+    t1 = timed(lambda: run(readiness, judgments, n, execution=Execution(seed=1, chunk_size=8192)))
+    t2 = timed(
+        lambda: run(
+            readiness, judgments, n, execution=Execution(seed=1, chunk_size=8192, workers=2)
+        )
+    )
     print(
         f"readiness engine, {n:,} draws: {n / t1:,.0f} draws/s in process; {n / t2:,.0f} "
         f"draws/s on 2 workers (speed-up {t1 / t2:.2f}x: starting the processes dominates)"
     )
     big = 1_000_000
-    b1 = timed(lambda: run(readiness, judgments, big, seed=1))
-    b2 = timed(lambda: run(readiness, judgments, big, seed=1, workers=2))
+    b1 = timed(lambda: run(readiness, judgments, big, execution=Execution(seed=1)))
+    b2 = timed(lambda: run(readiness, judgments, big, execution=Execution(seed=1, workers=2)))
     print(
         f"readiness engine, {big:,} draws: {big / b1:,.0f} draws/s in process; "
         f"{big / b2:,.0f} draws/s on 2 workers (speed-up {b1 / b2:.2f}x)"
@@ -66,14 +72,18 @@ def main() -> int:
     )
 
     nf = 5_000
-    f1 = timed(lambda: run(forecast, judgments, nf, seed=1, chunk_size=1024))
-    f2 = timed(lambda: run(forecast, judgments, nf, seed=1, chunk_size=1024, workers=2))
+    f1 = timed(lambda: run(forecast, judgments, nf, execution=Execution(seed=1, chunk_size=1024)))
+    f2 = timed(
+        lambda: run(
+            forecast, judgments, nf, execution=Execution(seed=1, chunk_size=1024, workers=2)
+        )
+    )
     print(
         f"forecast engine ({len(forecast.issues)} issues, 8 rounds): {nf / f1:,.0f} draws/s in "
         f"process; {nf / f2:,.0f} draws/s on 2 workers (speed-up {f1 / f2:.2f}x)"
     )
 
-    total = timed(lambda: simulate(scenario, n=n, seed=0))
+    total = timed(lambda: simulate(scenario, n=n, execution=Execution(seed=0)))
     ok = total < 10.0
     print(
         f"simulate flagship -n {n:,} (verdicts, quantiles, Sobol' and tornado): {total:.2f} s "

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from detente.uncertainty import DistributionSpec, Judgment, run, sample, sobol
+from detente.uncertainty import DistributionSpec, Execution, Judgment, run, sample, sobol
 from detente.uncertainty.testfunctions import Ishigami, Linear
 
 T = TypeVar("T")
@@ -67,7 +67,9 @@ def main() -> int:
     print(f"  bare model on pre-drawn parameters : {bare_rate:14,.0f} draws/s  (baseline)")
 
     for method in ("plain", "lhs"):
-        _, wall = timed(lambda m=method: run(MODEL, SPECS, n, seed=7, method=m), repeat=2)  # type: ignore[misc]
+        _, wall = timed(
+            lambda m=method: run(MODEL, SPECS, n, execution=Execution(seed=7, method=m)), repeat=2
+        )  # type: ignore[misc]
         rate = n / wall
         print(
             f"  run, {method:5s} sampling, in process   : {rate:14,.0f} draws/s  "
@@ -82,9 +84,15 @@ def main() -> int:
         f"({beta_wall / normal_wall:.0f}x the truncated normal's time)"
     )
 
-    run(MODEL, SPECS, 200_000, seed=7, workers=2)  # start the fork server and warm the pool
-    one, wall1 = timed(lambda: run(MODEL, SPECS, n, seed=7, workers=1), repeat=2)
-    two, wall2 = timed(lambda: run(MODEL, SPECS, n, seed=7, workers=2), repeat=2)
+    run(
+        MODEL, SPECS, 200_000, execution=Execution(seed=7, workers=2)
+    )  # start the fork server and warm the pool
+    one, wall1 = timed(
+        lambda: run(MODEL, SPECS, n, execution=Execution(seed=7, workers=1)), repeat=2
+    )
+    two, wall2 = timed(
+        lambda: run(MODEL, SPECS, n, execution=Execution(seed=7, workers=2)), repeat=2
+    )
     same = all(np.array_equal(one[k], two[k]) for k in one)
     print(f"  1 worker  : {wall1:6.2f} s  {n / wall1:14,.0f} draws/s")
     print(f"  2 workers : {wall2:6.2f} s  {n / wall2:14,.0f} draws/s")
@@ -92,7 +100,7 @@ def main() -> int:
 
     box = D({"uniform": [-np.pi, np.pi]})
     ishigami = [Judgment(f"x{k}", box) for k in (1, 2, 3)]
-    result, wall = timed(lambda: sobol(Ishigami(), ishigami, 4096, seed=1))
+    result, wall = timed(lambda: sobol(Ishigami(), ishigami, 4096, execution=Execution(seed=1)))
     rows = {r.judgment: round(r.ST, 3) for r in result.for_output("y")}
     print(f"  Sobol' of Ishigami, base 4096 (20,480 runs): {wall:.2f} s; ST = {rows}")
     return 0 if same else 1

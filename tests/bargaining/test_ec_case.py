@@ -7,6 +7,7 @@ import pytest
 from forecast_cases import ECCase
 
 from detente.bargaining import (
+    EUMSettings,
     expected_utility,
     expected_utility_batch,
     nash_bargaining,
@@ -50,9 +51,7 @@ def test_scholz_code_reproduces_table2(ec: ECCase) -> None:
         low=ec.low,
         high=ec.high,
         names=ec.names,
-        variant="scholz-code",
-        q=1.0,
-        rounds=8,
+        eum=EUMSettings(variant="scholz-code", q=1.0, rounds=8),
     )
     assert res.utility_range == 6.0
     got_med = res.medians[1:]
@@ -70,7 +69,12 @@ def test_scholz_code_matches_the_mckibben_replication(ec: ECCase) -> None:
     # Ten rounds of the program that the case file ran on these inputs.
     cross = ec.data["crosscheck"]["jmckib_bdm_scholz_python"]
     res = expected_utility(
-        ec.position, ec.capability, ec.salience, low=ec.low, high=ec.high, rounds=10
+        ec.position,
+        ec.capability,
+        ec.salience,
+        low=ec.low,
+        high=ec.high,
+        eum=EUMSettings(rounds=10),
     )
     np.testing.assert_allclose(res.medians[1:], cross["median_by_round"], atol=5e-4)
     np.testing.assert_allclose(res.means[1:], cross["mean_by_round"], atol=5e-4)
@@ -78,7 +82,12 @@ def test_scholz_code_matches_the_mckibben_replication(ec: ECCase) -> None:
 
 def test_the_median_cycles_and_does_not_settle(ec: ECCase) -> None:
     res = expected_utility(
-        ec.position, ec.capability, ec.salience, low=ec.low, high=ec.high, rounds=10
+        ec.position,
+        ec.capability,
+        ec.salience,
+        low=ec.low,
+        high=ec.high,
+        eum=EUMSettings(rounds=10),
     )
     # 8.4 -> 9.9 ... then back to 7.5 and up again (Scholz 2011: "the results do not stabilise").
     assert res.medians[5] > 9.9
@@ -117,8 +126,7 @@ def test_as_printed_collapses_to_the_weighted_median(ec: ECCase) -> None:
         ec.salience,
         low=ec.low,
         high=ec.high,
-        variant="as-printed",
-        rounds=5,
+        eum=EUMSettings(variant="as-printed", rounds=5),
     )
     dm = ec.data["crosscheck"]["decisionmechanics_eum_csharp"]
     assert res.forecast == pytest.approx(dm["Q1"]["final"])

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from detente.bargaining import (
+    EUMSettings,
     expected_utility,
     expected_utility_batch,
     forecast_table,
-    read_table_text,
 )
+from detente.bargaining.table import read_table_text
 from detente.cli import main
 from detente.errors import InputError
 
@@ -46,15 +47,15 @@ def test_named_actor_in_message() -> None:
 
 def test_bad_settings() -> None:
     with pytest.raises(InputError, match="did you mean 'scholz-code'"):
-        expected_utility(X, C, S, low=0, high=10, variant="scholz")
+        expected_utility(X, C, S, low=0, high=10, eum=EUMSettings(variant="scholz"))
     with pytest.raises(InputError, match="Q must lie"):
-        expected_utility(X, C, S, low=0, high=10, q=1.5)
+        expected_utility(X, C, S, low=0, high=10, eum=EUMSettings(q=1.5))
     with pytest.raises(InputError, match="rounds"):
-        expected_utility(X, C, S, low=0, high=10, rounds=-1)
+        expected_utility(X, C, S, low=0, high=10, eum=EUMSettings(rounds=-1))
     with pytest.raises(InputError, match="low < high"):
         expected_utility(X, C, S, low=10, high=0)
     with pytest.raises(InputError, match="smaller than the spread"):
-        expected_utility(X, C, S, low=0, high=10, utility_range=5.0)
+        expected_utility(X, C, S, low=0, high=10, eum=EUMSettings(utility_range=5.0))
 
 
 def test_bad_batches() -> None:
@@ -67,7 +68,9 @@ def test_bad_batches() -> None:
 
 
 def test_utility_range_options() -> None:
-    by_scale = expected_utility([2.0, 4.0], [1, 1], [1, 1], low=0, high=10, utility_range="scale")
+    by_scale = expected_utility(
+        [2.0, 4.0], [1, 1], [1, 1], low=0, high=10, eum=EUMSettings(utility_range="scale")
+    )
     assert by_scale.utility_range == 10.0
     by_spread = expected_utility([2.0, 4.0], [1, 1], [1, 1], low=0, high=10)
     assert by_spread.utility_range == 2.0

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.bargaining import (
+    EUMSettings,
     expected_utility,
     expected_utility_batch,
     nash_bargaining,
@@ -75,7 +76,9 @@ def test_vectorised_eum_matches_the_loop_reference(
     seed: int, n: int, variant: str, q: float, risk: bool
 ) -> None:
     x, c, s = _case(seed, n)
-    res = expected_utility(x, c, s, low=0, high=10, variant=variant, q=q, rounds=3, risk=risk)
+    res = expected_utility(
+        x, c, s, low=0, high=10, eum=EUMSettings(variant=variant, q=q, rounds=3, risk=risk)
+    )
     R = float(x.max() - x.min()) or 1.0
     medians, means, history = ref_eum(
         list(x), list(c), list(s), R=R, variant=variant, q=q, rounds=3, risk=risk
@@ -92,9 +95,13 @@ def test_batch_equals_one_run_per_draw(seed: int, d: int, n: int, variant: str) 
     x = np.stack([cs[0] for cs in cases])
     c = np.stack([cs[1] for cs in cases])
     s = np.stack([cs[2] for cs in cases])
-    batch = expected_utility_batch(x, c, s, low=0, high=10, variant=variant, rounds=4)
+    batch = expected_utility_batch(
+        x, c, s, low=0, high=10, eum=EUMSettings(variant=variant, rounds=4)
+    )
     for k in range(d):
-        one = expected_utility(x[k], c[k], s[k], low=0, high=10, variant=variant, rounds=4)
+        one = expected_utility(
+            x[k], c[k], s[k], low=0, high=10, eum=EUMSettings(variant=variant, rounds=4)
+        )
         np.testing.assert_allclose(batch.medians[k], one.medians, rtol=1e-12)
         np.testing.assert_allclose(batch.means[k], one.means, rtol=1e-12)
         np.testing.assert_allclose(batch.final_positions[k], one.positions[-1], rtol=1e-12)
@@ -115,7 +122,7 @@ def test_everyone_at_one_position_forecasts_it(
     assert weighted_mean(x, w) == pytest.approx(point)
     assert weighted_median(x, w) == point
     assert nash_bargaining(x, w, utility_range=10) == point
-    res = expected_utility(x, c, s, low=0, high=10, variant=variant, rounds=3)
+    res = expected_utility(x, c, s, low=0, high=10, eum=EUMSettings(variant=variant, rounds=3))
     assert res.forecast == point
     np.testing.assert_array_equal(res.positions, point)
 
@@ -124,7 +131,7 @@ def _all_methods(
     x: np.ndarray, c: np.ndarray, s: np.ndarray, low: float, high: float, variant: str
 ) -> np.ndarray:
     w = c * s
-    eum = expected_utility(x, c, s, low=low, high=high, variant=variant, rounds=4)
+    eum = expected_utility(x, c, s, low=low, high=high, eum=EUMSettings(variant=variant, rounds=4))
     return np.array(
         [
             weighted_mean(x, w),
@@ -144,8 +151,10 @@ def test_invariant_under_reordering_actors(seed: int, n: int, variant: str) -> N
     a = _all_methods(x, c, s, 0, 10, variant)
     b = _all_methods(x[perm], c[perm], s[perm], 0, 10, variant)
     np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
-    res_a = expected_utility(x, c, s, low=0, high=10, variant=variant, rounds=4)
-    res_b = expected_utility(x[perm], c[perm], s[perm], low=0, high=10, variant=variant, rounds=4)
+    res_a = expected_utility(x, c, s, low=0, high=10, eum=EUMSettings(variant=variant, rounds=4))
+    res_b = expected_utility(
+        x[perm], c[perm], s[perm], low=0, high=10, eum=EUMSettings(variant=variant, rounds=4)
+    )
     np.testing.assert_allclose(res_a.positions[:, perm], res_b.positions, rtol=1e-9, atol=1e-9)
 
 
@@ -170,7 +179,7 @@ def test_invariant_under_affine_rescaling(
 @given(seed=seeds, n=st.integers(2, 7))
 def test_as_printed_probabilities_sum_to_one(seed: int, n: int) -> None:
     x, c, s = _case(seed, n)
-    res = expected_utility(x, c, s, low=0, high=10, variant="as-printed", rounds=1)
+    res = expected_utility(x, c, s, low=0, high=10, eum=EUMSettings(variant="as-printed", rounds=1))
     distinct = x[:, None] != x[None, :]
     for p in (res.probability[0, 0], res.probability[0, 1]):
         np.testing.assert_allclose((p + p.T)[distinct], 1.0, rtol=1e-12)
@@ -183,7 +192,9 @@ def test_scholz_code_probabilities_use_the_global_denominator(seed: int, n: int)
     # ordered pairs: P_ij + P_ji <= 1, and as every vote for a over b is one against b over a,
     # the P_ij of all ordered pairs add up to exactly one half.
     x, c, s = _case(seed, n)
-    res = expected_utility(x, c, s, low=0, high=10, variant="scholz-code", rounds=1)
+    res = expected_utility(
+        x, c, s, low=0, high=10, eum=EUMSettings(variant="scholz-code", rounds=1)
+    )
     p = res.probability[0, 0]
     assert ((p >= 0) & (p + p.T <= 1 + 1e-12)).all()
     if np.ptp(x) > 0:
@@ -206,7 +217,7 @@ def test_vote_totals_equal_the_naive_sum(seed: int, d: int, n: int, shift: float
 def test_large_as_printed_matches_the_loop_reference(seed: int) -> None:
     # A larger issue than the other reference tests; the reference loops over voters.
     x, c, s = _case(seed, 30)
-    res = expected_utility(x, c, s, low=0, high=10, variant="as-printed", rounds=2)
+    res = expected_utility(x, c, s, low=0, high=10, eum=EUMSettings(variant="as-printed", rounds=2))
     medians, _, history = ref_eum(
         list(x),
         list(c),
@@ -239,15 +250,25 @@ def test_invariances_on_tie_rich_data(
     c = rng.choice([0.5, 1.0, 2.0], n)
     s = rng.choice(np.arange(0, 11) / 10, n)
     s[0] = max(s[0], 0.1)
-    base = expected_utility(x, c, s, low=0, high=100, variant=variant, rounds=6)
+    base = expected_utility(x, c, s, low=0, high=100, eum=EUMSettings(variant=variant, rounds=6))
     perm = rng.permutation(n)
     shuffled = expected_utility(
-        x[perm], c[perm], s[perm], low=0, high=100, variant=variant, rounds=6
+        x[perm],
+        c[perm],
+        s[perm],
+        low=0,
+        high=100,
+        eum=EUMSettings(variant=variant, rounds=6),
     )
     np.testing.assert_allclose(base.medians, shuffled.medians, atol=1e-9)
     np.testing.assert_allclose(base.positions[:, perm], shuffled.positions, atol=1e-9)
     moved = expected_utility(
-        scale * x + shift, c, s, low=shift, high=100 * scale + shift, variant=variant, rounds=6
+        scale * x + shift,
+        c,
+        s,
+        low=shift,
+        high=100 * scale + shift,
+        eum=EUMSettings(variant=variant, rounds=6),
     )
     tol = 1e-9 * (abs(shift) + 100 * scale)
     np.testing.assert_allclose(scale * base.medians + shift, moved.medians, atol=tol)

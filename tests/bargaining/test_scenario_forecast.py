@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.bargaining import ForecastResult, forecast, weighted_mean
+from detente.bargaining import EUMSettings, ForecastResult, forecast, weighted_mean
 from detente.errors import InputError
 from detente.scenario import loads
 
@@ -120,7 +120,7 @@ def test_bad_arguments_name_the_problem() -> None:
     with pytest.raises(InputError, match="did you mean 'median'"):
         forecast(scenario, methods=("medain",))
     with pytest.raises(InputError, match="did you mean 'as-printed'"):
-        forecast(scenario, variant="as_printed")
+        forecast(scenario, eum=EUMSettings(variant="as_printed"))
 
 
 def test_public_api_is_the_function_even_after_the_package_is_imported() -> None:

@@ -184,7 +184,7 @@ def test_usage_errors_escape_user_values(capsys: pytest.CaptureFixture[str]) -> 
 def test_no_arguments_prints_help_without_an_error_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main([]) == 2
+    assert main([]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("Usage: detente")
     assert "detente: error" not in captured.err

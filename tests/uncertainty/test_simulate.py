@@ -10,6 +10,7 @@ import pytest
 from detente.cli import main
 from detente.errors import InputError
 from detente.scenario import loads
+from detente.uncertainty.runner import Execution
 from detente.uncertainty.simulate import simulate
 from tests.scenario.minimal import MINIMAL
 
@@ -17,7 +18,7 @@ BASE = loads(MINIMAL)
 
 
 def test_verdict_probabilities_sum_to_one_and_margin_has_quantiles() -> None:
-    summary = simulate(BASE, n=2000, seed=3, sensitivity=False)
+    summary = simulate(BASE, n=2000, sensitivity=False, execution=Execution(seed=3))
     verdict = summary["verdict"].to_dict()
     assert [c["category"] for c in verdict["categories"]] == [
         "ripe",
@@ -34,21 +35,23 @@ def test_verdict_probabilities_sum_to_one_and_margin_has_quantiles() -> None:
 
 
 def test_same_seed_same_results_and_other_seed_differs() -> None:
-    a = simulate(BASE, n=3000, seed=11, sensitivity=False).to_dict()
-    b = simulate(BASE, n=3000, seed=11, sensitivity=False).to_dict()
-    c = simulate(BASE, n=3000, seed=12, sensitivity=False).to_dict()
+    a = simulate(BASE, n=3000, sensitivity=False, execution=Execution(seed=11)).to_dict()
+    b = simulate(BASE, n=3000, sensitivity=False, execution=Execution(seed=11)).to_dict()
+    c = simulate(BASE, n=3000, sensitivity=False, execution=Execution(seed=12)).to_dict()
     assert a == b
     assert a != c
 
 
 def test_what_if_fixes_the_judgments_it_sets() -> None:
-    summary = simulate(BASE.variant("pressure"), n=500, seed=1, sensitivity=False)
+    summary = simulate(
+        BASE.variant("pressure"), n=500, sensitivity=False, execution=Execution(seed=1)
+    )
     assert "actors.UKR.no_deal.outcome.territory" not in summary.judgments
     assert any("fixed by the what-if" in note for note in summary.notes)
 
 
 def test_sensitivity_ranks_the_judgments() -> None:
-    summary = simulate(BASE, n=500, seed=1, sobol_n=64)
+    summary = simulate(BASE, n=500, sobol_n=64, execution=Execution(seed=1))
     assert summary.sobol is not None
     assert summary.tornado is not None
     ranking = summary.tornado.ranking("margin")
@@ -56,7 +59,9 @@ def test_sensitivity_ranks_the_judgments() -> None:
 
 
 def test_forecast_engine() -> None:
-    summary = simulate(BASE, n=300, seed=2, engine="forecast", sensitivity=False)
+    summary = simulate(
+        BASE, n=300, engine="forecast", sensitivity=False, execution=Execution(seed=2)
+    )
     names = {s.output for s in summary.numeric}
     assert {"eum.territory", "mean.territory", "median.territory"} <= names
 
@@ -72,8 +77,10 @@ def test_errors() -> None:
 
 
 def test_two_processes_give_identical_results() -> None:
-    one = simulate(BASE, n=3000, seed=5, sensitivity=False, chunk_size=1024)
-    two = simulate(BASE, n=3000, seed=5, sensitivity=False, chunk_size=1024, workers=2)
+    one = simulate(BASE, n=3000, sensitivity=False, execution=Execution(seed=5, chunk_size=1024))
+    two = simulate(
+        BASE, n=3000, sensitivity=False, execution=Execution(seed=5, chunk_size=1024, workers=2)
+    )
     assert one.to_dict() == two.to_dict()
 
 

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError, ProblemTooLarge
-from detente.uncertainty import BLOCK, DistributionSpec, as_judgments, evaluate, iter_chunks, run
+from detente.uncertainty import DistributionSpec, Execution, evaluate, iter_chunks, run
 from detente.uncertainty.runner import MAX_RUN_DRAWS
-from detente.uncertainty.sampling import Method, sample
+from detente.uncertainty.sampling import BLOCK, Method, as_judgments, sample
 from detente.uncertainty.testfunctions import Ishigami, Linear
 
 D = DistributionSpec.model_validate
@@ -37,7 +37,7 @@ CHUNK = 4096
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, np.ndarray]:
-    return run(MODEL, SPECS, N, seed=99, method="lhs", chunk_size=CHUNK)
+    return run(MODEL, SPECS, N, execution=Execution(seed=99, method="lhs", chunk_size=CHUNK))
 
 
 def _same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
@@ -59,11 +59,19 @@ def test_in_process_run_is_the_model_on_the_sampled_draws(
 def test_chunk_size_does_not_change_the_outputs(
     reference: dict[str, np.ndarray], chunk_size: int
 ) -> None:
-    _same(reference, run(MODEL, SPECS, N, seed=99, method="lhs", chunk_size=chunk_size))
+    _same(
+        reference,
+        run(MODEL, SPECS, N, execution=Execution(seed=99, method="lhs", chunk_size=chunk_size)),
+    )
 
 
 def test_two_processes_give_identical_outputs(reference: dict[str, np.ndarray]) -> None:
-    _same(reference, run(MODEL, SPECS, N, seed=99, method="lhs", chunk_size=CHUNK, workers=2))
+    _same(
+        reference,
+        run(
+            MODEL, SPECS, N, execution=Execution(seed=99, method="lhs", chunk_size=CHUNK, workers=2)
+        ),
+    )
 
 
 def test_local_cluster_gives_identical_outputs(reference: dict[str, np.ndarray]) -> None:
@@ -79,11 +87,13 @@ def test_local_cluster_gives_identical_outputs(reference: dict[str, np.ndarray])
             MODEL,
             SPECS,
             N,
-            seed=99,
-            method="lhs",
-            chunk_size=CHUNK,
-            scheduler=cluster.scheduler_address,
-            timeout=60,
+            execution=Execution(
+                seed=99,
+                method="lhs",
+                chunk_size=CHUNK,
+                scheduler=cluster.scheduler_address,
+                timeout=60,
+            ),
         )
     _same(reference, got)
 
@@ -163,18 +173,31 @@ def test_real_scheduler_and_worker_give_identical_outputs(
     reference: dict[str, np.ndarray], dask_pair: str
 ) -> None:
     got = run(
-        MODEL, SPECS, N, seed=99, method="lhs", chunk_size=CHUNK, scheduler=dask_pair, timeout=60
+        MODEL,
+        SPECS,
+        N,
+        execution=Execution(
+            seed=99, method="lhs", chunk_size=CHUNK, scheduler=dask_pair, timeout=60
+        ),
     )
     _same(reference, got)
     rows = sample(SPECS, 3000, seed=5)
-    _same(evaluate(MODEL, rows, chunk_size=700), evaluate(MODEL, rows, scheduler=dask_pair))
+    _same(
+        evaluate(MODEL, rows, execution=Execution(chunk_size=700)),
+        evaluate(MODEL, rows, execution=Execution(scheduler=dask_pair)),
+    )
 
 
 def test_unreachable_scheduler_fails_fast_with_a_clear_error() -> None:
     port = _free_port()  # nothing listens there once the probe socket is closed
     began = time.monotonic()
     with pytest.raises(InputError, match="cannot reach the Dask scheduler") as info:
-        run(MODEL, SPECS, 10, seed=1, scheduler=f"tcp://127.0.0.1:{port}", timeout=2)
+        run(
+            MODEL,
+            SPECS,
+            10,
+            execution=Execution(seed=1, scheduler=f"tcp://127.0.0.1:{port}", timeout=2),
+        )
     assert time.monotonic() - began < 30
     assert info.value.diagnostic.path == "scheduler"
 
@@ -187,7 +210,12 @@ def test_silent_scheduler_times_out() -> None:
         port = server.getsockname()[1]
         began = time.monotonic()
         with pytest.raises(InputError, match="Dask scheduler"):
-            run(MODEL, SPECS, 10, seed=1, scheduler=f"tcp://127.0.0.1:{port}", timeout=2)
+            run(
+                MODEL,
+                SPECS,
+                10,
+                execution=Execution(seed=1, scheduler=f"tcp://127.0.0.1:{port}", timeout=2),
+            )
         assert time.monotonic() - began < 60
 
 
@@ -197,12 +225,12 @@ def test_silent_scheduler_times_out() -> None:
 )
 def test_malformed_scheduler_address(address: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        run(MODEL, SPECS, 10, seed=1, scheduler=address, timeout=1)
+        run(MODEL, SPECS, 10, execution=Execution(seed=1, scheduler=address, timeout=1))
 
 
 def test_workers_and_scheduler_are_exclusive() -> None:
     with pytest.raises(InputError, match="not both"):
-        run(MODEL, SPECS, 10, seed=1, workers=2, scheduler="tcp://127.0.0.1:1")
+        run(MODEL, SPECS, 10, execution=Execution(seed=1, workers=2, scheduler="tcp://127.0.0.1:1"))
 
 
 @pytest.mark.parametrize(
@@ -216,12 +244,12 @@ def test_workers_and_scheduler_are_exclusive() -> None:
 )
 def test_bad_options_are_input_errors(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        run(MODEL, SPECS, 10, **{"seed": 1, **kwargs})  # type: ignore[arg-type]
+        run(MODEL, SPECS, 10, execution=Execution(**{"seed": 1, **kwargs}))  # type: ignore[arg-type]
 
 
 def test_oversized_runs_are_refused() -> None:
     with pytest.raises(ProblemTooLarge, match="iter_chunks"):
-        run(MODEL, SPECS, MAX_RUN_DRAWS + 1, seed=1)
+        run(MODEL, SPECS, MAX_RUN_DRAWS + 1, execution=Execution(seed=1))
 
 
 def test_progress_and_chunks_arrive_in_order(reference: dict[str, np.ndarray]) -> None:
@@ -231,10 +259,12 @@ def test_progress_and_chunks_arrive_in_order(reference: dict[str, np.ndarray]) -
             MODEL,
             SPECS,
             N,
-            seed=99,
-            method="lhs",
-            chunk_size=CHUNK,
-            progress=lambda done, total: seen.append((done, total)),
+            execution=Execution(
+                seed=99,
+                method="lhs",
+                chunk_size=CHUNK,
+                progress=lambda done, total: seen.append((done, total)),
+            ),
         )
     )
     starts = [start for start, _ in chunks]
@@ -247,7 +277,7 @@ def test_progress_and_chunks_arrive_in_order(reference: dict[str, np.ndarray]) -
 
 def test_model_output_shape_is_checked() -> None:
     with pytest.raises(ValueError, match="expected 10 rows"):
-        run(_bad_model, SPECS, 10, seed=1)
+        run(_bad_model, SPECS, 10, execution=Execution(seed=1))
 
 
 def _bad_model(params: np.ndarray) -> dict[str, np.ndarray]:
@@ -257,35 +287,47 @@ def _bad_model(params: np.ndarray) -> dict[str, np.ndarray]:
 def test_evaluate_runs_given_rows() -> None:
     rows = np.random.default_rng(0).uniform(-np.pi, np.pi, size=(5000, 3))
     whole = Ishigami()(rows)["y"]
-    assert np.array_equal(evaluate(Ishigami(), rows, chunk_size=999)["y"], whole)
-    assert np.array_equal(evaluate(Ishigami(), rows, chunk_size=999, workers=2)["y"], whole)
+    assert np.array_equal(
+        evaluate(Ishigami(), rows, execution=Execution(chunk_size=999))["y"], whole
+    )
+    assert np.array_equal(
+        evaluate(Ishigami(), rows, execution=Execution(chunk_size=999, workers=2))["y"], whole
+    )
 
 
 def test_multi_column_outputs_and_zero_draws() -> None:
     def model(params: np.ndarray) -> dict[str, np.ndarray]:
         return {"both": params[:, :2]}
 
-    out = run(model, SPECS, 5000, seed=3, chunk_size=1024)
+    out = run(model, SPECS, 5000, execution=Execution(seed=3, chunk_size=1024))
     assert out["both"].shape == (5000, 2)
-    assert run(model, SPECS, 0, seed=3) == {}
+    assert run(model, SPECS, 0, execution=Execution(seed=3)) == {}
 
 
 @settings(max_examples=10)
 @given(chunk_size=st.integers(1, 3010), method=st.sampled_from(["plain", "lhs"]))
 def test_any_chunk_size_gives_the_same_run(chunk_size: int, method: Method) -> None:
     small = 3000
-    whole = run(MODEL, SPECS, small, seed=5, method=method, chunk_size=small)
-    _same(whole, run(MODEL, SPECS, small, seed=5, method=method, chunk_size=chunk_size))
+    whole = run(MODEL, SPECS, small, execution=Execution(seed=5, method=method, chunk_size=small))
+    _same(
+        whole,
+        run(MODEL, SPECS, small, execution=Execution(seed=5, method=method, chunk_size=chunk_size)),
+    )
 
 
 def test_model_errors_in_worker_processes_propagate() -> None:
     too_wide = Linear(weights=(1.0,) * 5)  # reads columns the draws do not have
     with pytest.raises(IndexError):
-        run(too_wide, SPECS, 6000, seed=1, chunk_size=2000, workers=2)
+        run(too_wide, SPECS, 6000, execution=Execution(seed=1, chunk_size=2000, workers=2))
 
 
 def test_model_errors_on_dask_workers_propagate(dask_pair: str) -> None:
     # The model must be importable on the workers: a test module's function would not be.
     too_wide = Linear(weights=(1.0,) * 5)
     with pytest.raises(IndexError):
-        run(too_wide, SPECS, 6000, seed=1, chunk_size=2000, scheduler=dask_pair, timeout=60)
+        run(
+            too_wide,
+            SPECS,
+            6000,
+            execution=Execution(seed=1, chunk_size=2000, scheduler=dask_pair, timeout=60),
+        )

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.errors import InputError, ProblemTooLarge
-from detente.uncertainty import BLOCK, DistributionSpec, as_judgments, sample, uniforms
-from detente.uncertainty.sampling import MAX_CELLS, lhs_strata
+from detente.uncertainty import DistributionSpec, sample
+from detente.uncertainty.sampling import BLOCK, MAX_CELLS, as_judgments, lhs_strata, uniforms
 
 D = DistributionSpec.model_validate
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from detente.errors import InputError
-from detente.uncertainty import DistributionSpec, Judgment, as_judgments, sobol, tornado
+from detente.uncertainty import DistributionSpec, Execution, Judgment, sobol, tornado
+from detente.uncertainty.sampling import as_judgments
 from detente.uncertainty.testfunctions import Ishigami, Linear
 
 D = DistributionSpec.model_validate
@@ -18,7 +19,7 @@ ISHIGAMI_SPECS = as_judgments([(f"x{k}", D({"uniform": [-PI, PI]}), None) for k 
 
 @pytest.fixture(scope="module")
 def ishigami() -> object:
-    return sobol(Ishigami(a=7.0, b=0.1), ISHIGAMI_SPECS, 4096, seed=20261128)
+    return sobol(Ishigami(a=7.0, b=0.1), ISHIGAMI_SPECS, 4096, execution=Execution(seed=20261128))
 
 
 def test_ishigami_analytic_values_are_the_textbook_ones() -> None:
@@ -60,15 +61,17 @@ def test_sobol_result_shapes(ishigami: object) -> None:
 
 
 def test_sobol_is_seeded() -> None:
-    a = sobol(Ishigami(), ISHIGAMI_SPECS, 256, seed=3).to_dict()
-    b = sobol(Ishigami(), ISHIGAMI_SPECS, 256, seed=3).to_dict()
+    a = sobol(Ishigami(), ISHIGAMI_SPECS, 256, execution=Execution(seed=3)).to_dict()
+    b = sobol(Ishigami(), ISHIGAMI_SPECS, 256, execution=Execution(seed=3)).to_dict()
     assert a == b
 
 
 def test_linear_model_indices_are_weight_shares() -> None:
     # y = x1 + 2 x2 + 0 x3, independent uniforms of equal variance: S = ST = (1/5, 4/5, 0).
     model = Linear(weights=(1.0, 2.0, 0.0))
-    result = sobol(model, ISHIGAMI_SPECS, 1024, seed=1, outputs=["y"], workers=1)
+    result = sobol(
+        model, ISHIGAMI_SPECS, 1024, outputs=["y"], execution=Execution(seed=1, workers=1)
+    )
     rows = {r.judgment: r for r in result.for_output("y")}
     first = {k: r.S1 for k, r in rows.items()}
     total = {k: r.ST for k, r in rows.items()}
@@ -80,25 +83,25 @@ def test_linear_model_indices_are_weight_shares() -> None:
 
 def test_categorical_outputs_are_analysed_per_category() -> None:
     model = Linear(weights=(1.0, 0.0, 0.0))
-    result = sobol(model, ISHIGAMI_SPECS, 512, seed=2, outputs=["verdict"])
+    result = sobol(model, ISHIGAMI_SPECS, 512, outputs=["verdict"], execution=Execution(seed=2))
     assert set(result.outputs) == {"verdict=yes", "verdict=no"}
     assert result.ranking("verdict=yes")[0] == "x1"
 
 
 def test_constant_outputs_are_skipped_with_a_reason() -> None:
     model = Linear(weights=(0.0, 0.0, 0.0), threshold=1.0)
-    result = sobol(model, ISHIGAMI_SPECS, 64, seed=2)
+    result = sobol(model, ISHIGAMI_SPECS, 64, execution=Execution(seed=2))
     assert "constant" in result.skipped["y"]
     assert "not analysed" in result.explain()
 
 
 def test_sobol_input_errors() -> None:
     with pytest.raises(InputError, match="at least one"):
-        sobol(Ishigami(), [], 64, seed=1)
+        sobol(Ishigami(), [], 64, execution=Execution(seed=1))
     with pytest.raises(InputError, match=">= 2"):
-        sobol(Ishigami(), ISHIGAMI_SPECS, 1, seed=1)
+        sobol(Ishigami(), ISHIGAMI_SPECS, 1, execution=Execution(seed=1))
     with pytest.raises(InputError, match="no output 'z'"):
-        sobol(Ishigami(), ISHIGAMI_SPECS, 8, seed=1, outputs=["z"])
+        sobol(Ishigami(), ISHIGAMI_SPECS, 8, outputs=["z"], execution=Execution(seed=1))
 
 
 def _reference_tornado(weights: tuple[float, ...], specs: tuple[Judgment, ...]) -> dict[str, float]:

@@ -12,12 +12,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from detente.errors import InputError
-from detente.uncertainty import (
-    summarize,
-    summarize_categories,
-    summarize_numeric,
-    wilson_interval,
-)
+from detente.uncertainty import summarize
+from detente.uncertainty.summary import summarize_categories, summarize_numeric, wilson_interval
 
 
 def _wilson_reference(k: int, n: int, level: float) -> tuple[float, float]:

@@ -5,20 +5,17 @@ median, the weighted Nash bargaining solution, and Bueno de Mesquita's expected-
 named variants (``"scholz-code"`` reproducing Scholz, Calbert & Smith 2011, Table 2, and
 ``"as-printed"`` following the paper's equations).
 
-- :func:`forecast` — a scenario, issue by issue (:class:`ForecastResult`);
+- :func:`forecast` — a scenario, issue by issue (:class:`ForecastResult`); :func:`forecast_issue`
+  — one issue given as arrays;
 - :func:`forecast_table` / :func:`read_table` — a plain CSV actor table;
+- :class:`EUMSettings` — the expected-utility model's settings, checked in one place;
 - :func:`weighted_mean`, :func:`weighted_median`, :func:`nash_bargaining`,
   :func:`expected_utility`, :func:`expected_utility_batch` — the array core.
 """
 
 from __future__ import annotations
 
-from detente.bargaining._baselines import (
-    nash_bargaining,
-    weighted_mean,
-    weighted_median,
-    weighted_median_batch,
-)
+from detente.bargaining._baselines import nash_bargaining, weighted_mean, weighted_median
 from detente.bargaining.engine import (
     METHODS,
     ForecastResult,
@@ -27,26 +24,23 @@ from detente.bargaining.engine import (
     forecast_issue,
 )
 from detente.bargaining.eum import (
-    DEFAULT_ROUNDS,
-    VARIANTS,
     EUMBatchResult,
     EUMResult,
-    UtilityRange,
     expected_utility,
     expected_utility_batch,
 )
-from detente.bargaining.table import TableIssue, forecast_table, read_table, read_table_text
+from detente.bargaining.settings import VARIANTS, EUMSettings
+from detente.bargaining.table import TableIssue, forecast_table, read_table
 
 __all__ = [
-    "DEFAULT_ROUNDS",
     "METHODS",
     "VARIANTS",
     "EUMBatchResult",
     "EUMResult",
+    "EUMSettings",
     "ForecastResult",
     "IssueForecast",
     "TableIssue",
-    "UtilityRange",
     "expected_utility",
     "expected_utility_batch",
     "forecast",
@@ -54,8 +48,6 @@ __all__ = [
     "forecast_table",
     "nash_bargaining",
     "read_table",
-    "read_table_text",
     "weighted_mean",
     "weighted_median",
-    "weighted_median_batch",
 ]

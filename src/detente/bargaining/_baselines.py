@@ -20,6 +20,7 @@ __all__ = [
     "FloatArray",
     "check_issue_arrays",
     "nash_bargaining",
+    "power_of_two_scale",
     "weighted_mean",
     "weighted_median",
     "weighted_median_batch",
@@ -63,6 +64,10 @@ def check_issue_arrays(
         )
     if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
         raise InputError(f"the scale must be [low, high] with low < high (got [{low}, {high}])")
+    if not math.isfinite(high - low):
+        raise InputError(
+            f"the scale [{low:g}, {high:g}] is too wide to compute with: high - low overflows"
+        )
 
     def who(i: int) -> str:
         return names[i] if names is not None and i < len(names) else f"actor #{i}"
@@ -84,9 +89,20 @@ def check_issue_arrays(
     if bad.size:
         i = int(bad[0])
         raise InputError(f"{who(i)}: salience must lie in [0, 1] (got {s[i]:g})")
-    if not float(np.sum(c * s)) > 0:
+    if not float(np.sum(power_of_two_scale(c) * s)) > 0:
         raise InputError("every actor has salience 0: there is nothing to weigh")
     return x, c, s
+
+
+def power_of_two_scale(c: FloatArray) -> FloatArray:
+    """``c`` divided by the power of two at or above its largest entry (per row, last axis).
+
+    Only ratios of capabilities matter; dividing by a power of two is exact, so every result is
+    bit-identical, while sums of weights such as ``1e308 + 1e308`` no longer overflow.
+    """
+    exponent = np.frexp(np.max(c, axis=-1, keepdims=True))[1]
+    out: FloatArray = np.ldexp(c, -exponent)
+    return out
 
 
 def weighted_mean(positions: FloatArray, weights: FloatArray) -> float:
@@ -101,7 +117,11 @@ def weighted_mean(positions: FloatArray, weights: FloatArray) -> float:
     total = float(w.sum())
     if not total > 0:
         raise InputError("the weights sum to 0: there is nothing to weigh")
-    return float(np.dot(w, x) / total)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.dot(w, x) / total)
+    if not math.isfinite(value):  # a sum near the float range: the convex form cannot overflow
+        value = float(np.dot(w / total, x))
+    return value
 
 
 def weighted_median_batch(positions: FloatArray, weights: FloatArray) -> FloatArray:

@@ -58,7 +58,7 @@ from typing import Literal
 
 import numpy as np
 
-from detente.bargaining._baselines import FloatArray, weighted_median_batch
+from detente.bargaining._baselines import FloatArray, power_of_two_scale, weighted_median_batch
 from detente.errors import InputError, ProblemTooLarge, did_you_mean
 
 __all__ = ["VARIANTS", "Variant", "run_eum"]
@@ -279,7 +279,13 @@ def _offers(
 
 
 def _means(x: FloatArray, w: FloatArray) -> FloatArray:
-    return np.asarray((w * x).sum(axis=-1) / w.sum(axis=-1), dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.asarray((w * x).sum(axis=-1) / w.sum(axis=-1), dtype=np.float64)
+    bad = ~np.isfinite(out)
+    if bad.any():  # positions near the float range: the convex combination cannot overflow
+        share = w[bad] / w[bad].sum(axis=-1, keepdims=True)
+        out[bad] = (share * x[bad]).sum(axis=-1)
+    return out
 
 
 def run_eum(
@@ -352,7 +358,7 @@ def _run_chunk(
     record: bool,
 ) -> EUMTrace:
     d, n = x0.shape
-    w = c * s
+    w = power_of_two_scale(c) * s
     # A case whose actors all stand at one point has R = 0: nothing moves, no division by zero.
     Rs = np.where(R > 0, R, 1.0)
     x = x0.copy()

@@ -23,11 +23,12 @@ from detente.bargaining._baselines import (
     FloatArray,
     check_issue_arrays,
     nash_bargaining,
+    power_of_two_scale,
     weighted_mean,
     weighted_median,
 )
-from detente.bargaining._eum import check_variant
-from detente.bargaining.eum import DEFAULT_ROUNDS, EUMResult, UtilityRange, expected_utility
+from detente.bargaining.eum import EUMResult, expected_utility
+from detente.bargaining.settings import EUMSettings, check_eum_size
 from detente.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ __all__ = [
 
 Method = Literal["mean", "median", "nash", "eum"]
 METHODS: tuple[Method, ...] = ("mean", "median", "nash", "eum")
+_DEFAULT = EUMSettings()
 METHOD_LABELS = {
     "mean": "weighted mean",
     "median": "weighted median",
@@ -106,7 +108,9 @@ class IssueForecast:
     weights: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", self.capability * self.salience)
+        # Relative weights (capabilities scaled by a power of two): only ratios matter, and
+        # capabilities near the float range would overflow their sum.
+        object.__setattr__(self, "weights", power_of_two_scale(self.capability) * self.salience)
 
     def reported(self, method: str) -> str | float:
         """A method's forecast as reported: the number, or the nearest option."""
@@ -197,9 +201,7 @@ class ForecastResult:
     source: str
     title: str
     methods: tuple[str, ...]
-    variant: str
-    rounds: int
-    q: float
+    eum: EUMSettings
     issues: tuple[IssueForecast, ...]
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -213,12 +215,7 @@ class ForecastResult:
         return {
             "source": self.source,
             "title": self.title,
-            "settings": {
-                "methods": list(self.methods),
-                "variant": self.variant,
-                "rounds": self.rounds,
-                "q": self.q,
-            },
+            "settings": {"methods": list(self.methods), **self.eum.to_dict()},
             "issues": [f.to_dict() for f in self.issues],
             "skipped": dict(self.skipped),
         }
@@ -250,24 +247,20 @@ def forecast_issue(
     unit: str | None = None,
     options: tuple[str, ...] | None = None,
     methods: Sequence[str] = METHODS,
-    variant: str = "scholz-code",
-    rounds: int = DEFAULT_ROUNDS,
-    q: float = 1.0,
-    risk: bool = True,
-    utility_range: UtilityRange = "positions",
+    eum: EUMSettings = _DEFAULT,
 ) -> IssueForecast:
     """Forecast one issue from arrays with every requested method.
 
     The baselines weigh actor ``i`` by :math:`w_i = c_i s_i`; the Nash bargaining solution uses
     the scale's range ``high - low`` as :math:`R` (docs/models.md §1); the expected-utility
-    model uses ``utility_range`` (default: the spread of the positions, as Bueno de Mesquita).
+    model runs with the settings ``eum`` (:class:`EUMSettings`).
     """
     chosen = check_methods(methods)
     names = tuple(actors)
     x, c, s = check_issue_arrays(positions, capability, salience, low=low, high=high, names=names)
-    w = c * s
+    w = power_of_two_scale(c) * s  # exact rescaling: only ratios of weights matter
     values: dict[str, float] = {}
-    eum: EUMResult | None = None
+    run: EUMResult | None = None
     for m in chosen:
         if m == "mean":
             values[m] = weighted_mean(x, w)
@@ -276,20 +269,8 @@ def forecast_issue(
         elif m == "nash":
             values[m] = nash_bargaining(x, w, utility_range=high - low)
         else:
-            eum = expected_utility(
-                x,
-                c,
-                s,
-                low=low,
-                high=high,
-                variant=variant,
-                q=q,
-                rounds=rounds,
-                risk=risk,
-                utility_range=utility_range,
-                names=names,
-            )
-            values[m] = eum.forecast
+            run = expected_utility(x, c, s, low=low, high=high, eum=eum, names=names)
+            values[m] = run.forecast
     return IssueForecast(
         issue=issue,
         label=label,
@@ -302,7 +283,7 @@ def forecast_issue(
         capability=c,
         salience=s,
         values=values,
-        eum=eum,
+        eum=run,
     )
 
 
@@ -331,11 +312,7 @@ def forecast(
     *,
     issue: str | None = None,
     methods: Sequence[str] = METHODS,
-    variant: str = "scholz-code",
-    rounds: int = DEFAULT_ROUNDS,
-    q: float = 1.0,
-    risk: bool = True,
-    utility_range: UtilityRange = "positions",
+    eum: EUMSettings = _DEFAULT,
 ) -> ForecastResult:
     """Forecast the bargained outcome of every issue of a scenario (or of one issue).
 
@@ -348,8 +325,8 @@ def forecast(
         Forecast only this issue.
     methods : sequence of {"mean", "median", "nash", "eum"}
         The methods to run (default: all four).
-    variant, rounds, q, risk, utility_range
-        Settings of the expected-utility model (:func:`detente.bargaining.expected_utility`).
+    eum : EUMSettings
+        Settings of the expected-utility model (variant, Q, rounds, risk pass, utility range).
 
     Returns
     -------
@@ -357,21 +334,31 @@ def forecast(
         Per issue, each method's forecast (the nearest option for option issues) and the
         expected-utility model's rounds.  An issue where nobody has a position, or every
         salience is 0, is listed in ``skipped`` with the reason.
+
+    Raises
+    ------
+    ProblemTooLarge
+        When the expected-utility model would exceed its limits (docs/security.md), before
+        any issue is forecast.
     """
     chosen = check_methods(methods)
-    check_variant(variant)
+    if not isinstance(eum, EUMSettings):
+        raise InputError(f"eum must be an EUMSettings (got {type(eum).__name__})", path="eum")
     if issue is not None and issue not in scenario.issues:
         raise InputError(f"no issue {issue!r}{did_you_mean(issue, scenario.issues)}", path="issue")
     keys = [issue] if issue is not None else list(scenario.issues)
+    inputs = {key: issue_inputs(scenario, key) for key in keys}
+    if "eum" in chosen:
+        sizes = [len(got[0]) for got in inputs.values() if not isinstance(got, str)]
+        check_eum_size(sizes, eum, record=True)
     out: list[IssueForecast] = []
     skipped: dict[str, str] = {}
-    for key in keys:
+    for key, got in inputs.items():
         spec = scenario.issues[key]
-        inputs = issue_inputs(scenario, key)
-        if isinstance(inputs, str):
-            skipped[key] = inputs
+        if isinstance(got, str):
+            skipped[key] = got
             continue
-        actors, positions, capability, salience = inputs
+        actors, positions, capability, salience = got
         out.append(
             forecast_issue(
                 issue=key,
@@ -385,20 +372,14 @@ def forecast(
                 high=spec.high,
                 options=tuple(spec.options) if spec.options is not None else None,
                 methods=chosen,
-                variant=variant,
-                rounds=rounds,
-                q=q,
-                risk=risk,
-                utility_range=utility_range,
+                eum=eum,
             )
         )
     return ForecastResult(
         source=scenario.id,
         title=scenario.title,
         methods=chosen,
-        variant=variant,
-        rounds=rounds,
-        q=float(q),
+        eum=eum,
         issues=tuple(out),
         skipped=skipped,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,29 +21,20 @@ from detente.bargaining._eum import (
     COMPROMISE,
     CONFLICT,
     OFFER_NAMES,
-    VARIANTS,
     Variant,
-    check_variant,
     run_eum,
 )
+from detente.bargaining.settings import EUMSettings, UtilityRange, check_eum_size
 from detente.errors import InputError
 
 __all__ = [
-    "DEFAULT_ROUNDS",
-    "VARIANTS",
     "EUMBatchResult",
     "EUMResult",
-    "UtilityRange",
     "expected_utility",
     "expected_utility_batch",
 ]
 
-#: Rounds run by default: the horizon of Scholz, Calbert & Smith (2011), Table 2.
-DEFAULT_ROUNDS = 8
-#: Largest number of rounds accepted (the model is a fixed-horizon iteration, not a solver).
-MAX_ROUNDS = 1000
-
-UtilityRange = float | Literal["positions", "scale"]
+_DEFAULT = EUMSettings()
 
 _REGIONS = {
     "conflict-win": "both would challenge, {i} expects more: {i} wins the conflict",
@@ -81,9 +72,7 @@ def _resolve_range(
         return spread
     if utility_range == "scale":
         return np.full_like(spread, high - low)
-    value = float(utility_range)
-    if not (math.isfinite(value) and value > 0):
-        raise InputError(f"utility_range must be > 0 (got {utility_range!r})", path="utility_range")
+    value = float(utility_range)  # checked > 0 by EUMSettings
     if np.any(spread > value * (1 + 1e-12)):
         raise InputError(
             f"utility_range {value:g} is smaller than the spread of the positions "
@@ -91,13 +80,6 @@ def _resolve_range(
             path="utility_range",
         )
     return np.full_like(spread, value)
-
-
-def _check_params(q: float, rounds: int) -> None:
-    if not (isinstance(q, int | float) and 0.0 <= float(q) <= 1.0):
-        raise InputError(f"Q must lie in [0, 1] (got {q!r})", path="q")
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 0 <= rounds <= MAX_ROUNDS:
-        raise InputError(f"rounds must be an integer in [0, {MAX_ROUNDS}] (got {rounds!r})")
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,8 +90,8 @@ class EUMResult:
     ----------
     names : tuple of str
         The actors, in input order.
-    variant, q, rounds, risk
-        The model's settings.
+    settings : EUMSettings
+        The model's settings (``variant``, ``q``, ``rounds`` and ``risk`` are also attributes).
     low, high : float
         The issue's scale; ``utility_range`` is the :math:`R` used in every utility.
     positions : ndarray, shape (rounds + 1, n)
@@ -132,10 +114,7 @@ class EUMResult:
     """
 
     names: tuple[str, ...]
-    variant: Variant
-    q: float
-    rounds: int
-    risk: bool
+    settings: EUMSettings
     low: float
     high: float
     utility_range: float
@@ -154,6 +133,22 @@ class EUMResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forecast", float(self.medians[-1]))
+
+    @property
+    def variant(self) -> Variant:
+        return self.settings.variant
+
+    @property
+    def q(self) -> float:
+        return self.settings.q
+
+    @property
+    def rounds(self) -> int:
+        return self.settings.rounds
+
+    @property
+    def risk(self) -> bool:
+        return self.settings.risk
 
     @property
     def final_mean(self) -> float:
@@ -240,10 +235,7 @@ class EUMResult:
         n = len(self.names)
         return {
             "model": "expected_utility",
-            "variant": self.variant,
-            "q": self.q,
-            "rounds": self.rounds,
-            "risk": self.risk,
+            **self.settings.to_dict(),
             "scale": [self.low, self.high],
             "utility_range": self.utility_range,
             "forecast": self.forecast,
@@ -313,11 +305,7 @@ def expected_utility(
     *,
     low: float,
     high: float,
-    variant: str = "scholz-code",
-    q: float = 1.0,
-    rounds: int = DEFAULT_ROUNDS,
-    risk: bool = True,
-    utility_range: UtilityRange = "positions",
+    eum: EUMSettings = _DEFAULT,
     names: tuple[str, ...] | None = None,
 ) -> EUMResult:
     r"""Run Bueno de Mesquita's expected-utility model on one issue.
@@ -329,21 +317,10 @@ def expected_utility(
         ratios matter) and saliences in ``[0, 1]``.
     low, high : float
         The issue's scale.
-    variant : {"scholz-code", "as-printed"}
-        ``"scholz-code"`` reproduces Scholz, Calbert & Smith (2011) Table 2; ``"as-printed"``
-        follows the paper's printed equations (see :mod:`detente.bargaining._eum`).
-    q : float
-        BDM's :math:`Q`, the probability that the status quo persists if ``i`` does not
-        challenge (Scholz use 1).
-    rounds : int
-        Number of bargaining rounds (default 8, the horizon of Scholz's Table 2).
-    risk : bool
-        Run the second pass with the risk exponents of step 5 (``False``: all :math:`r_i = 1`).
-    utility_range : "positions", "scale" or float
-        :math:`R` in :math:`d = |x_i - x_j| / R`.  ``"positions"`` (default) is the spread of the
-        opening positions, :math:`\max_i x_i - \min_i x_i`, as Bueno de Mesquita and Scholz use
-        (R = 6 years on the EC case); ``"scale"`` is ``high - low``; a number is used as given.
-        It must be at least the spread so that every utility stays in range.
+    eum : EUMSettings
+        The model's variant, :math:`Q`, rounds, risk pass and utility range :math:`R` in
+        :math:`d = |x_i - x_j| / R` (default ``EUMSettings()``: Scholz's code, Q = 1, 8 rounds,
+        with the risk pass, R the spread of the opening positions).
     names : tuple of str, optional
         Actor names for the result (default ``"1"``, ``"2"``, ...).
 
@@ -352,23 +329,23 @@ def expected_utility(
     EUMResult
         Per-round positions, medians and means, the quadrant data, offers and the forecast.
     """
-    vname = check_variant(variant)
-    _check_params(q, rounds)
+    _check_settings(eum)
     x, c, s = check_issue_arrays(positions, capability, salience, low=low, high=high, names=names)
     labels = names if names is not None else tuple(str(i + 1) for i in range(x.size))
     if len(labels) != x.size:
         raise InputError(f"{len(labels)} names for {x.size} actors")
+    check_eum_size([x.size], eum, record=True)
     spread = np.array([float(x.max() - x.min())])
-    R = _resolve_range(utility_range, spread, low, high)
+    R = _resolve_range(eum.utility_range, spread, low, high)
     trace = run_eum(
         x[None],
         c[None],
         s[None],
         R,
-        variant=vname,
-        q=float(q),
-        rounds=rounds,
-        risk=risk,
+        variant=eum.variant,
+        q=eum.q,
+        rounds=eum.rounds,
+        risk=eum.risk,
         record=True,
     )
     assert trace.risk is not None
@@ -379,10 +356,7 @@ def expected_utility(
     assert trace.partner is not None
     return EUMResult(
         names=tuple(labels),
-        variant=vname,
-        q=float(q),
-        rounds=rounds,
-        risk=risk,
+        settings=eum,
         low=float(low),
         high=float(high),
         utility_range=float(R[0]),
@@ -398,6 +372,11 @@ def expected_utility(
         offer_kind=trace.offer[0],
         offer_partner=trace.partner[0],
     )
+
+
+def _check_settings(eum: object) -> None:
+    if not isinstance(eum, EUMSettings):
+        raise InputError(f"eum must be an EUMSettings (got {type(eum).__name__})", path="eum")
 
 
 @dataclass(frozen=True, eq=False)
@@ -416,14 +395,19 @@ class EUMBatchResult:
         The :math:`R` used in each draw.
     """
 
-    variant: Variant
-    q: float
-    rounds: int
-    risk: bool
+    settings: EUMSettings
     medians: FloatArray
     means: FloatArray
     final_positions: FloatArray
     utility_range: FloatArray
+
+    @property
+    def variant(self) -> Variant:
+        return self.settings.variant
+
+    @property
+    def rounds(self) -> int:
+        return self.settings.rounds
 
     @property
     def forecast(self) -> FloatArray:
@@ -442,10 +426,7 @@ class EUMBatchResult:
         f = self.forecast
         return {
             "model": "expected_utility_batch",
-            "variant": self.variant,
-            "q": self.q,
-            "rounds": self.rounds,
-            "risk": self.risk,
+            **self.settings.to_dict(),
             "draws": int(f.size),
             "forecast": {
                 "mean": float(f.mean()),
@@ -481,11 +462,7 @@ def expected_utility_batch(
     *,
     low: float,
     high: float,
-    variant: str = "scholz-code",
-    q: float = 1.0,
-    rounds: int = DEFAULT_ROUNDS,
-    risk: bool = True,
-    utility_range: UtilityRange = "positions",
+    eum: EUMSettings = _DEFAULT,
 ) -> EUMBatchResult:
     """Run :func:`expected_utility` on many draws of one issue at once (Monte Carlo).
 
@@ -494,8 +471,7 @@ def expected_utility_batch(
     no Python loop over draws — and gives exactly what :func:`expected_utility` gives on it.
     With ``utility_range="positions"`` each draw uses its own spread of opening positions.
     """
-    vname = check_variant(variant)
-    _check_params(q, rounds)
+    _check_settings(eum)
     x = np.asarray(positions, dtype=np.float64)
     if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
         raise InputError(f"positions must have shape (draws, n) with both > 0; got {x.shape}")
@@ -504,6 +480,8 @@ def expected_utility_batch(
     s = _as_batch("salience", salience, d, n)
     if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
         raise InputError(f"the scale must be [low, high] with low < high (got [{low}, {high}])")
+    if not math.isfinite(high - low):
+        raise InputError(f"the scale [{low:g}, {high:g}] is too wide: high - low overflows")
     for label, arr in (("positions", x), ("capability", c), ("salience", s)):
         if not np.isfinite(arr).all():
             raise InputError(f"{label} must be finite numbers", path=label)
@@ -515,14 +493,14 @@ def expected_utility_batch(
         raise InputError("every salience must lie in [0, 1]", path="salience")
     if not ((c * s).sum(axis=1) > 0).all():
         raise InputError("in some draw every actor has salience 0: there is nothing to weigh")
+    check_eum_size([n], eum, draws=d)
     spread = x.max(axis=1) - x.min(axis=1)
-    R = _resolve_range(utility_range, spread, low, high)
-    trace = run_eum(x, c, s, R, variant=vname, q=float(q), rounds=rounds, risk=risk, record=False)
+    R = _resolve_range(eum.utility_range, spread, low, high)
+    trace = run_eum(
+        x, c, s, R, variant=eum.variant, q=eum.q, rounds=eum.rounds, risk=eum.risk, record=False
+    )
     return EUMBatchResult(
-        variant=vname,
-        q=float(q),
-        rounds=rounds,
-        risk=risk,
+        settings=eum,
         medians=trace.medians,
         means=trace.means,
         final_positions=trace.positions[:, -1],

@@ -22,6 +22,11 @@ percentages (divided by 100) as soon as one salience exceeds 1, and as ``[0, 1]`
 
 The scale of each issue is ``[min, max]`` of its positions unless ``low``/``high`` are given —
 the Bueno de Mesquita convention (R = spread of the positions).
+
+Limits (docs/security.md), checked while reading, before any forecast runs: at most
+:data:`MAX_TABLE_BYTES` bytes from any input (a file, a pipe, a device), :data:`MAX_TABLE_COLUMNS`
+columns, :data:`MAX_TABLE_ROWS` rows, and :data:`~detente.bargaining.settings.MAX_ACTORS` actors
+per issue.  Reading is linear in the size of the table.
 """
 
 from __future__ import annotations
@@ -29,15 +34,15 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from detente._input import read_bounded
 from detente.bargaining._baselines import FloatArray
-from detente.bargaining._eum import check_variant
 from detente.bargaining.engine import (
     METHODS,
     ForecastResult,
@@ -45,15 +50,31 @@ from detente.bargaining.engine import (
     check_methods,
     forecast_issue,
 )
-from detente.bargaining.eum import DEFAULT_ROUNDS, UtilityRange
-from detente.errors import InputError, did_you_mean
+from detente.bargaining.settings import MAX_ACTORS, EUMSettings, check_eum_size
+from detente.errors import InputError, ProblemTooLarge, did_you_mean
 
-__all__ = ["SalienceScale", "TableIssue", "forecast_table", "read_table", "read_table_text"]
+__all__ = [
+    "MAX_TABLE_BYTES",
+    "MAX_TABLE_COLUMNS",
+    "MAX_TABLE_ROWS",
+    "SalienceScale",
+    "TableIssue",
+    "forecast_table",
+    "read_table",
+    "read_table_text",
+]
 
 SalienceScale = Literal["auto", "unit", "percent"]
 REQUIRED = ("actor", "capability", "position", "salience")
 _ALIASES = {"name": "actor"}
 DEFAULT_ISSUE = "issue"
+#: Largest table read, in bytes (the scenario file's limit too).
+MAX_TABLE_BYTES = 10 * 2**20
+#: Most columns in the header.
+MAX_TABLE_COLUMNS = 1000
+#: Most data rows (actor-issue pairs).
+MAX_TABLE_ROWS = 20_000
+_DEFAULT = EUMSettings()
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,14 +90,19 @@ class TableIssue:
 
 
 def read_table(path: str | Path, *, salience_scale: SalienceScale = "auto") -> list[TableIssue]:
-    """Read an actor table from a file (see the module docstring for the format)."""
-    p = Path(path)
+    """Read an actor table from a file, a pipe or a device (see the module docstring)."""
+    data = read_bounded(path, limit=MAX_TABLE_BYTES, what="actor table")
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the table: {exc}", file=str(path)) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            "the table is not UTF-8 text (save it as UTF-8 CSV)",
+            file=str(path),
+            line=line,
+            column=column,
+        ) from None
     return read_table_text(text, filename=str(path), salience_scale=salience_scale)
 
 
@@ -84,6 +110,139 @@ def _delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
+
+
+def _rows(text: str, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows with their line numbers; csv errors become input errors."""
+    if len(text) > MAX_TABLE_BYTES:
+        raise ProblemTooLarge(
+            f"the actor table is larger than the limit of {MAX_TABLE_BYTES // 2**20} MiB",
+            file=filename,
+        )
+    first = next((ln for ln in io.StringIO(text) if ln.strip()), "")
+    if not first:
+        raise InputError("the table is empty; expected a header row", file=filename, line=1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(
+                f"not a readable CSV row: {exc}", file=filename, line=reader.line_num
+            ) from None
+        if any(cell.strip() for cell in row):
+            yield reader.line_num, row
+
+
+class _Reader:
+    """The state of one table being read: the header's columns and the rows per issue."""
+
+    def __init__(self, filename: str, header: list[str], line: int) -> None:
+        self.filename = filename
+        if len(header) > MAX_TABLE_COLUMNS:
+            raise ProblemTooLarge(
+                f"the header has {len(header):,} columns; the limit is {MAX_TABLE_COLUMNS}",
+                file=filename,
+                line=line,
+            )
+        names = [_ALIASES.get(h, h) for h in (cell.strip().lower() for cell in header)]
+        self.col: dict[str, int] = {}
+        for i, h in enumerate(names):
+            self.col.setdefault(h, i)
+        for need in REQUIRED:
+            if need not in self.col:
+                unknown = [h for h in names if h not in (*REQUIRED, "issue")][:50]
+                raise InputError(
+                    f"missing column '{need}'{did_you_mean(need, unknown)}; the header needs "
+                    f"{', '.join(REQUIRED)} (and optionally issue)",
+                    file=filename,
+                    line=line,
+                )
+        # issue -> actor -> (line, capability, position, raw salience), in reading order
+        self.groups: dict[str, dict[str, tuple[int, float, float, float]]] = {}
+        self.rows = 0
+        self.top_salience = 0.0
+
+    def fail(self, message: str, line: int, name: str) -> InputError:
+        return InputError(
+            message, file=self.filename, line=line, column=self.col[name] + 1, path=name
+        )
+
+    def cell(self, line: int, row: list[str], name: str) -> str:
+        j = self.col[name]
+        if j >= len(row) or not row[j].strip():
+            raise self.fail(f"empty cell in column '{name}'", line, name)
+        return row[j].strip()
+
+    def number(self, line: int, row: list[str], name: str) -> float:
+        raw = self.cell(line, row, name)
+        shown = raw if len(raw) <= 40 else raw[:37] + "..."
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.fail(f"'{shown}' is not a number (column '{name}')", line, name) from None
+        if not math.isfinite(value):
+            raise self.fail(f"'{shown}' is not a finite number (column '{name}')", line, name)
+        return value
+
+    def add(self, line: int, row: list[str]) -> None:
+        self.rows += 1
+        if self.rows > MAX_TABLE_ROWS:
+            raise ProblemTooLarge(
+                f"the table has more than {MAX_TABLE_ROWS:,} rows (the limit); split it by issue",
+                file=self.filename,
+                line=line,
+            )
+        actor = self.cell(line, row, "actor")
+        issue = self.cell(line, row, "issue") if "issue" in self.col else DEFAULT_ISSUE
+        cap = self.number(line, row, "capability")
+        pos = self.number(line, row, "position")
+        sal = self.number(line, row, "salience")
+        if cap <= 0:
+            raise self.fail(
+                f"capability must be > 0 (got {cap:g}); leave the actor out instead",
+                line,
+                "capability",
+            )
+        group = self.groups.setdefault(issue, {})
+        if actor in group:
+            raise self.fail(f"actor '{actor}' appears twice for issue '{issue}'", line, "actor")
+        if len(group) >= MAX_ACTORS:
+            raise ProblemTooLarge(
+                f"issue '{issue}' has more than {MAX_ACTORS} actors, the forecast's limit per "
+                "issue; leave out minor actors",
+                file=self.filename,
+                line=line,
+            )
+        group[actor] = (line, cap, pos, sal)
+        self.top_salience = max(self.top_salience, sal)
+
+    def issues(self, salience_scale: SalienceScale) -> list[TableIssue]:
+        percent = salience_scale == "percent" or (
+            salience_scale == "auto" and self.top_salience > 1.0
+        )
+        hi = 100.0 if percent else 1.0
+        for group in self.groups.values():
+            for line, _, _, sal in group.values():
+                if not 0.0 <= sal <= hi:
+                    how = "[0, 100] (percent)" if percent else "[0, 1]"
+                    raise self.fail(f"salience {sal:g} lies outside {how}", line, "salience")
+        out = []
+        for issue, group in self.groups.items():
+            rows = list(group.values())
+            out.append(
+                TableIssue(
+                    issue=issue,
+                    actors=tuple(group),
+                    positions=np.array([r[2] for r in rows]),
+                    capability=np.array([r[1] for r in rows]),
+                    salience=np.array([r[3] / hi for r in rows]),
+                    lines=tuple(r[0] for r in rows),
+                )
+            )
+        return out
 
 
 def read_table_text(
@@ -96,133 +255,52 @@ def read_table_text(
     InputError
         For a missing column, an empty table, a non-numeric or non-finite cell, a capability
         ``<= 0``, a salience outside the range, a missing actor name or a repeated actor.
+    ProblemTooLarge
+        Beyond the limits of the module docstring, at the line where the limit is passed.
     """
     if salience_scale not in ("auto", "unit", "percent"):
         raise InputError(
             f"salience scale must be auto, unit or percent (got {salience_scale!r})",
             path="salience_scale",
         )
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    if not first:
-        raise InputError("the table is empty; expected a header row", file=filename, line=1)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first))
-    header: list[str] | None = None
+    reader: _Reader | None = None
     header_line = 1
-    rows: list[tuple[int, list[str]]] = []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if header is None:
-            header = [cell.strip().lower() for cell in row]
-            header_line = reader.line_num
-            continue
-        rows.append((reader.line_num, row))
-    assert header is not None
-    names = [_ALIASES.get(h, h) for h in header]
-    col: dict[str, int] = {}
-    for i, h in enumerate(names):
-        col.setdefault(h, i)
-    for need in REQUIRED:
-        if need not in col:
-            unknown = [h for h in names if h not in (*REQUIRED, "issue")]
-            raise InputError(
-                f"missing column '{need}'{did_you_mean(need, unknown)}; the header needs "
-                f"{', '.join(REQUIRED)} (and optionally issue)",
-                file=filename,
-                line=header_line,
-            )
-    if not rows:
+    for line, row in _rows(text, filename):
+        if reader is None:
+            reader, header_line = _Reader(filename, row, line), line
+        else:
+            reader.add(line, row)
+    if reader is None:
+        raise InputError("the table is empty; expected a header row", file=filename, line=1)
+    if not reader.rows:
         raise InputError("the table has a header but no rows", file=filename, line=header_line)
+    return reader.issues(salience_scale)
 
-    def cell(line: int, row: list[str], name: str) -> str:
-        j = col[name]
-        if j >= len(row) or not row[j].strip():
-            raise InputError(
-                f"empty cell in column '{name}'",
-                file=filename,
-                line=line,
-                column=j + 1,
-                path=name,
-            )
-        return row[j].strip()
 
-    def number(line: int, row: list[str], name: str) -> float:
-        raw = cell(line, row, name)
-        try:
-            value = float(raw)
-        except ValueError:
-            raise InputError(
-                f"'{raw}' is not a number (column '{name}')",
-                file=filename,
-                line=line,
-                column=col[name] + 1,
-                path=name,
-            ) from None
-        if not math.isfinite(value):
-            raise InputError(
-                f"'{raw}' is not a finite number (column '{name}')",
-                file=filename,
-                line=line,
-                column=col[name] + 1,
-                path=name,
-            )
-        return value
-
-    parsed: list[tuple[int, str, str, float, float, float]] = []
-    for line, row in rows:
-        actor = cell(line, row, "actor")
-        issue = cell(line, row, "issue") if "issue" in col else DEFAULT_ISSUE
-        cap = number(line, row, "capability")
-        pos = number(line, row, "position")
-        sal = number(line, row, "salience")
-        if cap <= 0:
-            raise InputError(
-                f"capability must be > 0 (got {cap:g}); leave the actor out instead",
-                file=filename,
-                line=line,
-                column=col["capability"] + 1,
-                path="capability",
-            )
-        parsed.append((line, issue, actor, cap, pos, sal))
-
-    top = max(p[5] for p in parsed)
-    percent = salience_scale == "percent" or (salience_scale == "auto" and top > 1.0)
-    hi = 100.0 if percent else 1.0
-    for line, _, _, _, _, sal in parsed:
-        if not 0.0 <= sal <= hi:
-            how = "[0, 100] (percent)" if percent else "[0, 1]"
-            raise InputError(
-                f"salience {sal:g} lies outside {how}",
-                file=filename,
-                line=line,
-                column=col["salience"] + 1,
-                path="salience",
-            )
-
-    grouped: dict[str, list[tuple[int, str, float, float, float]]] = {}
-    for line, issue, actor, cap, pos, sal in parsed:
-        group = grouped.setdefault(issue, [])
-        if any(actor == g[1] for g in group):
-            raise InputError(
-                f"actor '{actor}' appears twice for issue '{issue}'",
-                file=filename,
-                line=line,
-                column=col["actor"] + 1,
-                path="actor",
-            )
-        group.append((line, actor, cap, pos, sal / hi))
-    return [
-        TableIssue(
-            issue=issue,
-            actors=tuple(g[1] for g in group),
-            positions=np.array([g[3] for g in group]),
-            capability=np.array([g[2] for g in group]),
-            salience=np.array([g[4] for g in group]),
-            lines=tuple(g[0] for g in group),
+def _scale(t: TableIssue, low: float | None, high: float | None, name: str) -> tuple[float, float]:
+    lo = float(t.positions.min()) if low is None else low
+    hi = float(t.positions.max()) if high is None else high
+    if hi <= lo:
+        hi = max(lo + 1.0, math.nextafter(lo, math.inf))
+    if not math.isfinite(hi - lo):
+        k = int(np.argmax(np.abs(t.positions)))
+        raise InputError(
+            f"the positions of issue '{t.issue}' span [{lo:g}, {hi:g}], too wide to compute "
+            "with (the width overflows): rescale the issue",
+            file=name,
+            line=t.lines[k],
+            path="position",
         )
-        for issue, group in grouped.items()
-    ]
+    outside = np.flatnonzero((t.positions < lo) | (t.positions > hi))
+    if outside.size:
+        k = int(outside[0])
+        raise InputError(
+            f"position {t.positions[k]:g} of '{t.actors[k]}' lies outside [{lo:g}, {hi:g}]",
+            file=name,
+            line=t.lines[k],
+            path="position",
+        )
+    return lo, hi
 
 
 def forecast_table(
@@ -230,11 +308,7 @@ def forecast_table(
     *,
     issue: str | None = None,
     methods: Sequence[str] = METHODS,
-    variant: str = "scholz-code",
-    rounds: int = DEFAULT_ROUNDS,
-    q: float = 1.0,
-    risk: bool = True,
-    utility_range: UtilityRange = "positions",
+    eum: EUMSettings = _DEFAULT,
     salience_scale: SalienceScale = "auto",
     low: float | None = None,
     high: float | None = None,
@@ -242,37 +316,30 @@ def forecast_table(
     """Read an actor table and forecast each of its issues (see :func:`forecast_issue`).
 
     The scale of an issue is ``[low, high]`` when given, else ``[min, max]`` of its positions
-    (widened by 1 when every actor stands at one point).
+    (widened by 1 when every actor stands at one point).  The expected-utility model's work is
+    checked against its limits (:func:`~detente.bargaining.settings.check_eum_size`) before
+    any issue is forecast.
     """
     chosen = check_methods(methods)
-    check_variant(variant)
+    if not isinstance(eum, EUMSettings):
+        raise InputError(f"eum must be an EUMSettings (got {type(eum).__name__})", path="eum")
     tables = read_table(path, salience_scale=salience_scale)
     if issue is not None:
         keys = [t.issue for t in tables]
         tables = [t for t in tables if t.issue == issue]
         if not tables:
             raise InputError(
-                f"no issue {issue!r} in the table{did_you_mean(issue, keys)}",
+                f"no issue {issue!r} in the table{did_you_mean(issue, keys[:1000])}",
                 file=str(path),
                 path="issue",
             )
+    scales = [_scale(t, low, high, str(path)) for t in tables]
+    if "eum" in chosen:
+        check_eum_size([len(t.actors) for t in tables], eum, record=True)
     results: list[IssueForecast] = []
     skipped: dict[str, str] = {}
-    for t in tables:
-        lo = float(t.positions.min()) if low is None else low
-        hi = float(t.positions.max()) if high is None else high
-        if hi <= lo:
-            hi = lo + 1.0
-        outside = np.flatnonzero((t.positions < lo) | (t.positions > hi))
-        if outside.size:
-            k = int(outside[0])
-            raise InputError(
-                f"position {t.positions[k]:g} of '{t.actors[k]}' lies outside [{lo:g}, {hi:g}]",
-                file=str(path),
-                line=t.lines[k],
-                path="position",
-            )
-        if not float((t.capability * t.salience).sum()) > 0:
+    for t, (lo, hi) in zip(tables, scales, strict=True):
+        if not float((t.capability * t.salience).max()) > 0:
             skipped[t.issue] = "every actor gives it salience 0"
             continue
         results.append(
@@ -286,20 +353,14 @@ def forecast_table(
                 low=lo,
                 high=hi,
                 methods=chosen,
-                variant=variant,
-                rounds=rounds,
-                q=q,
-                risk=risk,
-                utility_range=utility_range,
+                eum=eum,
             )
         )
     return ForecastResult(
         source=str(path),
         title=f"table {Path(path).name}",
         methods=chosen,
-        variant=variant,
-        rounds=rounds,
-        q=float(q),
+        eum=eum,
         issues=tuple(results),
         skipped=skipped,
     )

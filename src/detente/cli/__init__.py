@@ -74,9 +74,10 @@ def _run(argv: list[str] | None) -> int:
         if isinstance(code, int) and callable(message):
             ctx = getattr(exc, "ctx", None)
             command = getattr(ctx, "command_path", "detente") if ctx is not None else "detente"
-            if type(exc).__name__ == "NoArgsIsHelpError":  # no arguments: the help, no error
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                # `detente` alone asks what the program does: the help, and no error
                 sys.stdout.write(str(message()).rstrip("\n") + "\n")
-                return code
+                return 0
             _error(f"{message()} (see '{command} --help')")
             return code
         if isinstance(code, int):  # click's Exit

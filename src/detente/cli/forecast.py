@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from detente.bargaining import ForecastResult, IssueForecast
 
-# The engine's METHODS and DEFAULT_ROUNDS, repeated so that `--help` imports no engine
+# The engine's METHODS and EUMSettings().rounds, repeated so that `--help` imports no engine
 # (tests/cli/test_imports.py keeps them equal).
 METHODS = ("mean", "median", "nash", "eum")
 DEFAULT_ROUNDS = 8
@@ -67,37 +67,27 @@ def forecast(
 ) -> None:
     """Forecast the bargained outcome: weighted mean, weighted median, Nash bargaining and
     Bueno de Mesquita's expected-utility model (per round median and mean)."""
+    from detente.bargaining import EUMSettings, forecast_table
     from detente.bargaining import forecast as run
-    from detente.bargaining import forecast_table
 
     methods = tuple(method) if method else METHODS
     if (file is None) == (table is None):
         raise InputError("give either a scenario FILE or --table CSV (one of them)")
     if salience_scale not in ("auto", "unit", "percent"):
         raise InputError(f"--salience-scale must be auto, unit or percent (got {salience_scale!r})")
+    eum = EUMSettings(variant=variant, rounds=rounds, q=q, risk=not no_risk)  # type: ignore[arg-type]
     result: ForecastResult
     if table is not None:
         result = forecast_table(
             table,
             issue=issue,
             methods=methods,
-            variant=variant,
-            rounds=rounds,
-            q=q,
-            risk=not no_risk,
+            eum=eum,
             salience_scale=salience_scale,  # type: ignore[arg-type]
         )
     else:
         assert file is not None
-        result = run(
-            load_scenario(file),
-            issue=issue,
-            methods=methods,
-            variant=variant,
-            rounds=rounds,
-            q=q,
-            risk=not no_risk,
-        )
+        result = run(load_scenario(file), issue=issue, methods=methods, eum=eum)
     if as_json:
         print_json(result.to_dict())
         return
@@ -120,18 +110,20 @@ def _print(result: ForecastResult) -> None:
 
 def _methods_table(f: IssueForecast) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     from detente.bargaining.engine import METHOD_LABELS
 
     scale = " < ".join(f.options) if f.options is not None else f"scale {f.low:g} .. {f.high:g}"
-    t = Table(title=f"{f.label} ({scale}; {len(f.actors)} actors)", title_justify="left")
+    title = Text(f"{f.label} ({scale}; {len(f.actors)} actors)")
+    t = Table(title=title, title_justify="left")
     t.add_column("method")
     t.add_column("forecast", justify="right")
     for m in f.values:
         label = METHOD_LABELS[m]
         if m == "eum" and f.eum is not None:
             label += f" ({f.eum.variant}, {f.eum.rounds} rounds)"
-        t.add_row(label, f.describe(m))
+        t.add_row(Text(label), Text(f.describe(m)))
     return t
 
 

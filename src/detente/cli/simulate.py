@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,8 +66,16 @@ def simulate(
     ] = False,
     workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 1,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler address (tcp://host:port).")
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:port); the scheduler and its workers are "
+            "trusted (docs/security.md).",
+        ),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for the Dask scheduler.")
+    ] = 10.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Monte Carlo over the uncertain judgments: the probability of each verdict with a 95%
@@ -78,8 +87,17 @@ def simulate(
         raise InputError(
             "give either --workers K or --scheduler ADDRESS, not both", path="--workers"
         )
+    from detente.uncertainty import Execution
     from detente.uncertainty.simulate import simulate as run_simulation
 
+    # Checked before the scenario is read: a bad address or timeout costs nothing.
+    execution = Execution(
+        seed=seed,
+        method="lhs" if lhs else "plain",
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+    )
     scenario = load_scenario(file, as_of=as_of)
     names: list[str | None] = [what_if]
     if all_what_ifs:
@@ -91,13 +109,9 @@ def simulate(
             summary = run_simulation(
                 scenario if name is None else scenario.variant(name),
                 n=n,
-                seed=seed,
                 engine=engine,
-                method="lhs" if lhs else "plain",
                 sensitivity=not no_sensitivity,
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
+                execution=dataclasses.replace(execution, progress=progress),
             )
         results[name or "base"] = summary.to_dict()
         title = "Base" if name is None else f"What if {scenario.what_ifs[name].label} ({name})"

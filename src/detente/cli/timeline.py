@@ -47,6 +47,7 @@ def _day(text: str | None, option: str) -> pd.Timestamp | None:
 
 def _table(origin: str, signals: StanceSignals, *, pairs: bool) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"{origin}: latest {signals.window} window", title_justify="left")
     for name in ("actor", "target", "to date", "events", "coop", "reject", "NRI", "Goldstein"):
@@ -67,7 +68,7 @@ def _table(origin: str, signals: StanceSignals, *, pairs: bool) -> Table:
             f"{row['nri']:+.2f}",
             "-" if gold != gold else f"{gold:+.1f}",
         ]
-        table.add_row(*cells)
+        table.add_row(*(Text(cell) for cell in cells))  # codes from files are not markup
     return table
 
 

@@ -223,9 +223,9 @@ def _verdict_counts(state: Scenario, *, n: int, seed: int) -> tuple[dict[str, in
         from detente.readiness import assess
 
         return {assess(state).verdict: 1}, 0
-    from detente.uncertainty import simulate
+    from detente.uncertainty import Execution, simulate
 
-    summary = simulate(state, n=n, seed=seed, sensitivity=False)
+    summary = simulate(state, n=n, sensitivity=False, execution=Execution(seed=seed))
     verdicts = summary["verdict"]
     counts = {c.category: c.count for c in getattr(verdicts, "categories", ())}
     return counts, summary.n

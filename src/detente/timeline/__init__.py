@@ -11,44 +11,16 @@ event-data files.
   normalised event table.
 """
 
-from detente.timeline.cameo import (
-    COOPERATIVE_CODES,
-    GOLDSTEIN,
-    REJECTING_CODES,
-    STANCE_CODES,
-    goldstein,
-    stance_code,
-)
-from detente.timeline.events import (
-    EVENT_COLUMNS,
-    EventData,
-    ReadReport,
-    detect_format,
-    iter_events,
-    read_events,
-)
-from detente.timeline.series import ReadinessPoint, ReadinessSeries, readiness_series
-from detente.timeline.signals import (
-    SignalsReport,
-    StanceSignals,
-    StatementLike,
-    stance_signals,
-    statement_events,
-)
+from detente.timeline.cameo import goldstein, stance_code
+from detente.timeline.events import EventData, ReadReport, detect_format, iter_events, read_events
+from detente.timeline.series import ReadinessSeries, readiness_series
+from detente.timeline.signals import StanceSignals, stance_signals, statement_events
 
 __all__ = [
-    "COOPERATIVE_CODES",
-    "EVENT_COLUMNS",
-    "GOLDSTEIN",
-    "REJECTING_CODES",
-    "STANCE_CODES",
     "EventData",
     "ReadReport",
-    "ReadinessPoint",
     "ReadinessSeries",
-    "SignalsReport",
     "StanceSignals",
-    "StatementLike",
     "detect_format",
     "goldstein",
     "iter_events",

@@ -6,7 +6,9 @@
 Building blocks:
 
 - :class:`DistributionSpec` -- one judgment's distribution, as written in ``uncertainty``;
+  :class:`Judgment` -- a distribution with its name and valid range;
 - :func:`sample` -- seeded joint draws (plain or Latin hypercube), identical however split;
+- :class:`Execution` -- seed, sampling method, chunks, local processes or a Dask cluster;
 - :func:`run` / :func:`iter_chunks` / :func:`evaluate` -- a vectorised model over the draws, in
   chunks, in process, on local processes or on a Dask cluster;
 - :func:`sobol` and :func:`tornado` -- which judgments move each answer;
@@ -15,45 +17,20 @@ Building blocks:
 
 from __future__ import annotations
 
-from detente.scenario.distributions import KINDS, DistributionSpec
-from detente.uncertainty.runner import DEFAULT_CHUNK, evaluate, iter_chunks, run
-from detente.uncertainty.sampling import BLOCK, Judgment, as_judgments, sample, uniforms
-from detente.uncertainty.sensitivity import (
-    SobolIndices,
-    SobolResult,
-    TornadoBar,
-    TornadoResult,
-    sobol,
-    tornado,
-)
-from detente.uncertainty.simulate import ENGINES, simulate
-from detente.uncertainty.summary import (
-    CategoryProbability,
-    CategorySummary,
-    NumericSummary,
-    SimulationSummary,
-    summarize,
-    summarize_categories,
-    summarize_numeric,
-    wilson_interval,
-)
+from detente.scenario.distributions import DistributionSpec
+from detente.uncertainty.runner import Execution, evaluate, iter_chunks, run
+from detente.uncertainty.sampling import Judgment, sample
+from detente.uncertainty.sensitivity import SobolResult, TornadoResult, sobol, tornado
+from detente.uncertainty.simulate import simulate
+from detente.uncertainty.summary import SimulationSummary, summarize
 
 __all__ = [
-    "BLOCK",
-    "DEFAULT_CHUNK",
-    "ENGINES",
-    "KINDS",
-    "CategoryProbability",
-    "CategorySummary",
     "DistributionSpec",
+    "Execution",
     "Judgment",
-    "NumericSummary",
     "SimulationSummary",
-    "SobolIndices",
     "SobolResult",
-    "TornadoBar",
     "TornadoResult",
-    "as_judgments",
     "evaluate",
     "iter_chunks",
     "run",
@@ -61,9 +38,5 @@ __all__ = [
     "simulate",
     "sobol",
     "summarize",
-    "summarize_categories",
-    "summarize_numeric",
     "tornado",
-    "uniforms",
-    "wilson_interval",
 ]

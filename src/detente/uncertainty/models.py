@@ -27,6 +27,7 @@ from detente.readiness.verdict import VERDICTS, verdict_codes
 from detente.scenario.paths import Judgment
 
 if TYPE_CHECKING:
+    from detente.bargaining import EUMSettings
     from detente.readiness.problem import Problem
     from detente.scenario.expr import Expr
     from detente.scenario.model import Scenario
@@ -139,9 +140,7 @@ class ForecastModel:
     """
 
     issues: tuple[_IssueArrays, ...]
-    variant: str = "scholz-code"
-    rounds: int = 8
-    q: float = 1.0
+    eum: EUMSettings
 
     def __call__(self, params: FloatArray, /) -> dict[str, npt.NDArray[Any]]:
         from detente.bargaining._baselines import weighted_median_batch
@@ -168,9 +167,7 @@ class ForecastModel:
                 table["salience"],
                 low=arr.low,
                 high=arr.high,
-                variant=self.variant,
-                q=self.q,
-                rounds=self.rounds,
+                eum=self.eum,
             )
             out[f"eum.{arr.issue}"] = eum.medians[:, -1]
         return out
@@ -180,10 +177,11 @@ def forecast_model(
     scenario: Scenario,
     judgments: tuple[Judgment, ...],
     *,
-    variant: str = "scholz-code",
-    rounds: int = 8,
+    eum: EUMSettings | None = None,
 ) -> ForecastModel:
-    """Build the forecast model of ``scenario`` for draws of ``judgments``."""
+    """Build the forecast model of ``scenario`` for draws of ``judgments`` (the expected-utility
+    model with the settings ``eum``, default ``EUMSettings()``)."""
+    from detente.bargaining import EUMSettings
     from detente.bargaining.engine import issue_inputs
 
     index = {j.path: c for c, j in enumerate(judgments)}
@@ -216,4 +214,4 @@ def forecast_model(
         )
     if not issues:
         raise InputError("no issue has actors with positions: there is nothing to forecast")
-    return ForecastModel(tuple(issues), variant=variant, rounds=rounds)
+    return ForecastModel(tuple(issues), eum=EUMSettings() if eum is None else eum)

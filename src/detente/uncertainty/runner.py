@@ -16,23 +16,29 @@ Dask cluster.  Chunks are generated where they are evaluated (only the small tas
 travels), at most ``2 x workers`` chunks are in flight, and only the outputs come back, so memory
 stays bounded whatever ``n`` is; :func:`iter_chunks` hands the outputs over chunk by chunk, in
 order, for callers that aggregate incrementally.
+
+The execution settings (seed, sampling method, chunk size, local workers or a Dask scheduler,
+its timeout, a progress callback) are one frozen :class:`Execution`, checked when it is made.
+A run is refused before any draw when it would exceed :data:`MAX_DRAW_CELLS` draws x judgments
+or keep more than :data:`MAX_OUTPUT_BYTES` of outputs (docs/security.md).
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import multiprocessing
-import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from detente.errors import InputError, ProblemTooLarge
+from detente.uncertainty._dask import SAFE_KINDS, dask_stream, parse_address
 from detente.uncertainty.sampling import (
+    METHODS,
     Judgment,
     JudgmentLike,
     Method,
@@ -42,7 +48,10 @@ from detente.uncertainty.sampling import (
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "MAX_DRAW_CELLS",
+    "MAX_OUTPUT_BYTES",
     "MAX_RUN_DRAWS",
+    "Execution",
     "Model",
     "Outputs",
     "Progress",
@@ -55,6 +64,13 @@ __all__ = [
 DEFAULT_CHUNK = 65_536
 #: Largest run whose outputs :func:`run` keeps in memory; beyond it use :func:`iter_chunks`.
 MAX_RUN_DRAWS = 100_000_000
+#: Largest draws x judgments of one run (each draw of each judgment is sampled and evaluated).
+MAX_DRAW_CELLS = 2**28
+#: Largest outputs :func:`run` and :func:`evaluate` keep in memory (checked on the first chunk).
+MAX_OUTPUT_BYTES = 2**30
+#: Largest draws in one chunk times judgments (the chunk's draws are materialised at once);
+#: chunks are narrowed to fit.
+MAX_CHUNK_CELLS = 2**24
 
 Outputs = dict[str, npt.NDArray[Any]]
 Progress = Callable[[int, int], None]
@@ -67,6 +83,82 @@ class Model(Protocol):
     def __call__(self, params: npt.NDArray[np.float64], /) -> Mapping[str, npt.ArrayLike]: ...
 
 
+def _positive_int(value: object, label: str, path: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(f"{label} must be a positive integer; got {value!r}", path=path)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Execution:
+    """How a Monte Carlo run is drawn and executed; checked once, when made.
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative seed; the same seed gives bit-identical outputs in every execution mode.
+    method : {"plain", "lhs"}
+        Independent draws, or one Latin hypercube design of all the draws.
+    chunk_size : int
+        Draws evaluated at once (bounds memory; fixes the partition, whatever the workers).
+    workers : int
+        Local processes (1: in this process).
+    scheduler : str, optional
+        Address of a Dask scheduler (``tcp://host:port``) to run the chunks on instead; the
+        scheduler and its workers are trusted (docs/security.md).
+    timeout : float
+        Seconds to wait for the scheduler (its handshake, its identity, a worker).
+    progress : callable, optional
+        Called as ``progress(draws_done, n)`` after each chunk, in order.
+
+    Raises
+    ------
+    InputError
+        A setting out of range, an address that is not ``tcp://host:port``, or both local
+        workers and a scheduler.
+    """
+
+    seed: int = 0
+    method: Method = "plain"
+    chunk_size: int = DEFAULT_CHUNK
+    workers: int = 1
+    scheduler: str | None = None
+    timeout: float = 10.0
+    progress: Progress | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        seed = self.seed
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise InputError(f"seed must be an integer; got {seed!r}", path="seed")
+        if seed < 0:
+            raise InputError(f"seed must be >= 0; got {seed}", path="seed")
+        if self.method not in METHODS:
+            raise InputError(
+                f"unknown sampling method {self.method!r}; choose {' or '.join(METHODS)}",
+                path="method",
+            )
+        _positive_int(self.chunk_size, "chunk size", "chunk_size")
+        _positive_int(self.workers, "workers", "workers")
+        t = self.timeout
+        if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t <= 3600:
+            raise InputError(f"timeout must be in (0, 3600] seconds; got {t!r}", path="timeout")
+        object.__setattr__(self, "timeout", float(t))
+        if self.scheduler is not None:
+            if not isinstance(self.scheduler, str):
+                raise InputError("the Dask scheduler address must be text", path="scheduler")
+            if self.workers != 1:
+                raise InputError(
+                    "give either a number of local workers or a Dask scheduler address, not both",
+                    path="scheduler",
+                )
+            parse_address(self.scheduler)
+            object.__setattr__(self, "scheduler", self.scheduler.strip())
+        if self.progress is not None and not callable(self.progress):
+            raise InputError("progress must be a callable(done, total)", path="progress")
+
+
+_DEFAULT = Execution()
+
+
 # ---------------------------------------------------------------------- tasks (run in workers)
 def _checked(result: Mapping[str, npt.ArrayLike], rows: int) -> Outputs:
     if not isinstance(result, Mapping):
@@ -77,6 +169,10 @@ def _checked(result: Mapping[str, npt.ArrayLike], rows: int) -> Outputs:
         if arr.ndim == 0 or arr.shape[0] != rows:
             raise ValueError(
                 f"model output '{name}' has shape {arr.shape}; expected {rows} rows, one per draw"
+            )
+        if arr.dtype.kind not in SAFE_KINDS:
+            raise ValueError(
+                f"model output '{name}' has dtype {arr.dtype}; use booleans, numbers or text"
             )
         out[str(name)] = arr
     return out
@@ -160,130 +256,59 @@ def _processes(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(
-    fn: Callable[[Any], Outputs], tasks: Sequence[Any], address: str, timeout: float
-) -> Iterator[Outputs]:
-    try:
-        import distributed
-    except ImportError as exc:  # pragma: no cover - optional dependency
-        raise InputError(
-            "running on a Dask cluster needs the 'distributed' package "
-            "(pip install 'detente[dask]')"
-        ) from exc
-    _probe(address, timeout)
-    try:
-        client_type: Any = distributed.Client  # untyped upstream
-        client: Any = client_type(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({exc})",
-            path="scheduler",
-        ) from exc
-    try:
-        try:
-            client.wait_for_workers(1, timeout=timeout)
-        except (OSError, TimeoutError) as exc:
-            raise InputError(
-                f"the Dask scheduler at {address} has no workers (waited {timeout:g} s)",
-                path="scheduler",
-            ) from exc
-        info = client.scheduler_info(n_workers=-1).get("workers", {})
-        threads = max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
-        remote = client.scatter(fn, broadcast=True, hash=False)
-        yield from _in_order(
-            lambda task: client.submit(_call, remote, task, pure=False),
-            lambda future: future.result(),
-            tasks,
-            2 * threads,
-        )
-    finally:
-        client.close()
-
-
-def _probe(address: str, timeout: float) -> None:
-    """Fail fast, and quietly, unless a Dask scheduler answers at a TCP address.
-
-    ``distributed.Client`` waits forever on an endpoint that accepts the connection but never
-    answers, and a Client that failed to connect stalls for seconds when garbage collected; so
-    first a plain socket, then the scheduler's ``identity`` call, each bounded by ``timeout``.
-    """
-    from distributed.comm.addressing import parse_address, parse_host_port
-
-    try:
-        scheme, location = parse_address(address)
-        if scheme != "tcp":
-            return
-        host, port = parse_host_port(location)
-    except (ValueError, TypeError) as exc:
-        raise InputError(
-            f"'{address}' is not a Dask scheduler address such as tcp://10.0.0.5:8786 ({exc})",
-            path="scheduler",
-        ) from exc
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            # A thread of its own, so that this works even when the caller runs an event loop.
-            info = thread.submit(asyncio.run, _identity(address, timeout)).result()
-    except (OSError, TimeoutError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or "no answer"
-        raise InputError(
-            f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({reason})",
-            path="scheduler",
-        ) from exc
-    if not isinstance(info, Mapping) or info.get("type") != "Scheduler":
-        raise InputError(f"{address} answers, but not as a Dask scheduler", path="scheduler")
-
-
-async def _identity(address: str, timeout: float) -> Any:
-    from distributed.core import rpc as rpc_type
-
-    rpc: Any = rpc_type  # untyped upstream
-
-    async def ask() -> Any:
-        remote: Any = rpc(address, timeout=timeout)
-        try:
-            return await remote.identity()
-        finally:
-            await remote.close_rpc()
-
-    return await asyncio.wait_for(ask(), timeout)
-
-
-def _call(fn: Callable[[Any], Outputs], task: Any) -> Outputs:
-    return fn(task)
-
-
 def _execute(
     fn: Callable[[Any], Outputs],
     tasks: Sequence[Any],
-    *,
-    workers: int,
-    scheduler: str | None,
-    timeout: float,
+    rows: Sequence[int],
+    execution: Execution,
 ) -> Iterator[Outputs]:
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be a positive integer; got {workers!r}", path="workers")
-    if scheduler is not None:
-        if workers != 1:
-            raise InputError(
-                "give either a number of local workers or a Dask scheduler address, not both",
-                path="scheduler",
-            )
-        if not isinstance(scheduler, str) or not scheduler.strip():
-            raise InputError("the Dask scheduler address is empty", path="scheduler")
-        if not timeout > 0:
-            raise InputError(f"timeout must be > 0 seconds; got {timeout}", path="timeout")
-        return _dask(fn, tasks, scheduler.strip(), float(timeout))
-    if workers == 1 or len(tasks) <= 1:
+    if execution.scheduler is not None:
+        return dask_stream(
+            fn, tasks, rows, execution.scheduler, execution.timeout, in_order=_in_order
+        )
+    if execution.workers == 1 or len(tasks) <= 1:
         return _serial(fn, tasks)
-    return _processes(fn, tasks, workers)
+    return _processes(fn, tasks, execution.workers)
 
 
 def _chunks(n: int, chunk_size: int) -> list[_Task]:
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise InputError(f"chunk size must be a positive integer; got {chunk_size!r}")
     return [(start, min(chunk_size, n - start)) for start in range(0, n, chunk_size)]
+
+
+def _check_execution(execution: object) -> Execution:
+    if execution is None:
+        return _DEFAULT
+    if not isinstance(execution, Execution):
+        raise InputError(
+            f"execution must be an Execution (got {type(execution).__name__})", path="execution"
+        )
+    return execution
+
+
+def check_draw_cells(n: int, p: int) -> None:
+    """Refuse ``n`` draws of ``p`` judgments beyond the limits, before anything is drawn."""
+    cells = n * max(p, 1)
+    if cells > MAX_DRAW_CELLS:
+        fit = MAX_DRAW_CELLS // max(p, 1)
+        raise ProblemTooLarge(
+            f"{n:,} draws x {p} judgments = {cells:,} values to sample and evaluate; the limit "
+            f"is {MAX_DRAW_CELLS:,}: lower the number of draws (at most {fit:,} for {p} "
+            "judgments) or fix some judgments",
+            path="n",
+        )
+
+
+def _chunk_size(chunk_size: int, p: int) -> int:
+    """The chunk size, narrowed for very many judgments so that a chunk's draws stay within
+    :data:`MAX_CHUNK_CELLS` (the partition then depends on ``p`` too; the draws never do)."""
+    return max(1, min(chunk_size, MAX_CHUNK_CELLS // max(p, 1)))
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
 
 
 def _collect(chunks: Iterable[Outputs], n: int) -> Outputs:
@@ -291,6 +316,14 @@ def _collect(chunks: Iterable[Outputs], n: int) -> Outputs:
     for i, chunk in enumerate(chunks):
         if i == 0:
             parts = {name: [] for name in chunk}
+            per_row = sum(a.nbytes // max(1, a.shape[0]) for a in chunk.values())
+            if per_row * n > MAX_OUTPUT_BYTES:
+                raise ProblemTooLarge(
+                    f"the outputs of {n:,} draws would take {_size(per_row * n)} "
+                    f"({per_row} bytes per draw); the limit is {_size(MAX_OUTPUT_BYTES)}: "
+                    "lower the number of draws, or aggregate chunk by chunk with iter_chunks",
+                    path="n",
+                )
         elif set(chunk) != set(parts):
             raise ValueError(
                 f"the model returned outputs {sorted(chunk)} in one chunk and "
@@ -307,26 +340,22 @@ def iter_chunks(
     specs: Sequence[JudgmentLike],
     n: int,
     *,
-    seed: int,
-    method: Method = "plain",
-    chunk_size: int = DEFAULT_CHUNK,
-    workers: int = 1,
-    scheduler: str | None = None,
-    timeout: float = 10.0,
-    progress: Progress | None = None,
+    execution: Execution | None = None,
 ) -> Iterator[tuple[int, Outputs]]:
     """Evaluate ``model`` on ``n`` seeded draws, yielding ``(start, outputs)`` chunk by chunk.
 
     Chunks come in draw order whatever order the workers finish them in.  Parameters are those
     of :func:`run`.
     """
+    ex = _check_execution(execution)
     judgments = as_judgments(specs)
-    # Validate seed/method/n eagerly (before any process or cluster is touched).
-    sample(judgments, 0, seed=seed, method=method, start=0, total=max(n, 0))
-    tasks = _chunks(n, chunk_size)
-    fn = functools.partial(_sampled_chunk, model, judgments, seed, method, n)
-    stream = _execute(fn, tasks, workers=workers, scheduler=scheduler, timeout=timeout)
-    return _with_progress(stream, tasks, n, progress)
+    # Validate n eagerly (before any process or cluster is touched).
+    sample(judgments, 0, seed=ex.seed, method=ex.method, start=0, total=max(n, 0))
+    check_draw_cells(n, len(judgments))
+    tasks = _chunks(n, _chunk_size(ex.chunk_size, len(judgments)))
+    fn = functools.partial(_sampled_chunk, model, judgments, ex.seed, ex.method, n)
+    stream = _execute(fn, tasks, [size for _, size in tasks], ex)
+    return _with_progress(stream, tasks, n, ex.progress)
 
 
 def _with_progress(
@@ -345,13 +374,7 @@ def run(
     specs: Sequence[JudgmentLike],
     n: int,
     *,
-    seed: int,
-    method: Method = "plain",
-    chunk_size: int = DEFAULT_CHUNK,
-    workers: int = 1,
-    scheduler: str | None = None,
-    timeout: float = 10.0,
-    progress: Progress | None = None,
+    execution: Execution | None = None,
 ) -> Outputs:
     """Evaluate ``model`` on ``n`` seeded joint draws of the judgments; keep only the outputs.
 
@@ -363,20 +386,9 @@ def run(
         The uncertain judgments; column ``j`` of the draws is ``specs[j]``.
     n : int
         Number of draws.
-    seed : int
-        Non-negative seed; the same seed gives bit-identical outputs in every execution mode.
-    method : {"plain", "lhs"}
-        Independent draws, or one Latin hypercube design of ``n`` draws.
-    chunk_size : int
-        Draws evaluated at once (bounds memory; fixes the partition, whatever the workers).
-    workers : int
-        Local processes (1: in this process).
-    scheduler : str, optional
-        Address of a Dask scheduler (``tcp://host:port``) to run the chunks on instead.
-    timeout : float
-        Seconds to wait for the scheduler (and for it to have a worker) before giving up.
-    progress : callable, optional
-        Called as ``progress(draws_done, n)`` after each chunk, in order.
+    execution : Execution, optional
+        Seed, sampling method, chunk size, local workers or Dask scheduler, timeout, progress
+        (default ``Execution()``: seed 0, plain draws, in this process).
 
     Returns
     -------
@@ -386,27 +398,19 @@ def run(
     Raises
     ------
     InputError
-        Bad seed, method, counts or judgments; an unreachable scheduler (within ``timeout``).
+        Bad counts or judgments; an unreachable scheduler (within the timeout); a chunk from
+        a worker that is not arrays of the expected shape and dtype.
     ProblemTooLarge
-        More than :data:`MAX_RUN_DRAWS` draws (aggregate with :func:`iter_chunks` instead).
+        More than :data:`MAX_RUN_DRAWS` draws, :data:`MAX_DRAW_CELLS` draws x judgments or
+        :data:`MAX_OUTPUT_BYTES` of outputs (aggregate with :func:`iter_chunks` instead).
     """
     if isinstance(n, int) and n > MAX_RUN_DRAWS:
         raise ProblemTooLarge(
             f"{n} draws exceed the {MAX_RUN_DRAWS} whose outputs a run keeps in memory; "
-            "aggregate chunk by chunk with detente.uncertainty.runner.iter_chunks"
+            "aggregate chunk by chunk with detente.uncertainty.runner.iter_chunks",
+            path="n",
         )
-    chunks = iter_chunks(
-        model,
-        specs,
-        n,
-        seed=seed,
-        method=method,
-        chunk_size=chunk_size,
-        workers=workers,
-        scheduler=scheduler,
-        timeout=timeout,
-        progress=progress,
-    )
+    chunks = iter_chunks(model, specs, n, execution=execution)
     return _collect((outputs for _, outputs in chunks), n)
 
 
@@ -414,22 +418,20 @@ def evaluate(
     model: Model,
     params: npt.ArrayLike,
     *,
-    chunk_size: int = DEFAULT_CHUNK,
-    workers: int = 1,
-    scheduler: str | None = None,
-    timeout: float = 10.0,
-    progress: Progress | None = None,
+    execution: Execution | None = None,
 ) -> Outputs:
     """Evaluate ``model`` on given rows of judgments (a Sobol' design, a tornado), in chunks.
 
-    Same execution options as :func:`run`; the rows travel to the workers.
+    Same execution settings as :func:`run` (its seed and method are not used: the rows are
+    given); the rows travel to the workers.
     """
+    ex = _check_execution(execution)
     rows = np.asarray(params, dtype=np.float64)
     if rows.ndim != 2:
         raise ValueError(f"params must be a 2-D array (draws x judgments); got shape {rows.shape}")
     n = rows.shape[0]
-    tasks = [rows[start : start + size] for start, size in _chunks(n, chunk_size)]
+    spans = _chunks(n, _chunk_size(ex.chunk_size, rows.shape[1]))
+    tasks = [rows[start : start + size] for start, size in spans]
     fn = functools.partial(_rows_chunk, model)
-    stream = _execute(fn, tasks, workers=workers, scheduler=scheduler, timeout=timeout)
-    spans = _chunks(n, chunk_size)
-    return _collect((out for _, out in _with_progress(stream, spans, n, progress)), n)
+    stream = _execute(fn, tasks, [size for _, size in spans], ex)
+    return _collect((out for _, out in _with_progress(stream, spans, n, ex.progress)), n)

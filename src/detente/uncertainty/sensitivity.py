@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from detente._results import jsonable
 from detente.errors import InputError, ProblemTooLarge
-from detente.uncertainty.runner import DEFAULT_CHUNK, Model, Progress, _checked, evaluate
+from detente.uncertainty.runner import Execution, Model, _checked, evaluate
 from detente.uncertainty.sampling import MAX_CELLS, JudgmentLike, as_judgments
 
 if TYPE_CHECKING:
@@ -212,15 +212,10 @@ def sobol(
     specs: Sequence[JudgmentLike],
     n: int,
     *,
-    seed: int,
     outputs: Sequence[str] | None = None,
     conf_level: float = 0.95,
     num_resamples: int = 100,
-    chunk_size: int = DEFAULT_CHUNK,
-    workers: int = 1,
-    scheduler: str | None = None,
-    timeout: float = 10.0,
-    progress: Progress | None = None,
+    execution: Execution | None = None,
 ) -> SobolResult:
     """Sobol' first-order and total indices of the model's outputs (Saltelli scheme, SALib).
 
@@ -233,15 +228,14 @@ def sobol(
     n : int
         Base sample size, rounded up to a power of two (the balance property of Sobol'
         sequences); the model is evaluated ``n (p + 2)`` times.
-    seed : int
-        Seed of the scrambled Sobol' sequence and of the bootstrap intervals.
     outputs : sequence of str, optional
         Outputs (or ``"name[k]"`` columns) to analyse; default all.  Non-numeric outputs are
         analysed per category (``"verdict=ripe"``).
     conf_level, num_resamples : float, int
         Bootstrap confidence intervals of the indices.
-    chunk_size, workers, scheduler, timeout, progress
-        Execution options, as for :func:`detente.uncertainty.runner.run`.
+    execution : Execution, optional
+        Where and how the design is evaluated (:func:`detente.uncertainty.runner.run`); its
+        seed seeds the scrambled Sobol' sequence and the bootstrap intervals.
     """
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -252,8 +246,8 @@ def sobol(
         raise InputError("Sobol' indices need at least one uncertain judgment", path="uncertainty")
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise InputError(f"Sobol' base sample size must be an integer >= 2; got {n!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer; got {seed!r}")
+    ex = Execution() if execution is None else execution
+    seed = ex.seed
     base = 1 << (n - 1).bit_length()
     rows = base * (p + 2)
     if rows * p > MAX_CELLS:
@@ -269,15 +263,7 @@ def sobol(
         _U_HIGH,
     )
     x = np.column_stack([j.ppf(u[:, col]) for col, j in enumerate(judgments)])
-    y = evaluate(
-        model,
-        x,
-        chunk_size=chunk_size,
-        workers=workers,
-        scheduler=scheduler,
-        timeout=timeout,
-        progress=progress,
-    )
+    y = evaluate(model, x, execution=ex)
     found: list[SobolIndices] = []
     skipped: dict[str, str] = {}
     for name, column in _targets(y, outputs).items():

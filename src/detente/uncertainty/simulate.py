@@ -11,7 +11,7 @@ bit-identical results for the same seed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from typing import TYPE_CHECKING, Literal
 
 from detente.errors import InputError, did_you_mean
@@ -23,12 +23,13 @@ from detente.uncertainty.models import (
     readiness_model,
     uncertain_judgments,
 )
-from detente.uncertainty.runner import DEFAULT_CHUNK, run
-from detente.uncertainty.sampling import Judgment, Method
+from detente.uncertainty.runner import Execution, check_draw_cells, run
+from detente.uncertainty.sampling import Judgment
 from detente.uncertainty.sensitivity import sobol, tornado
 from detente.uncertainty.summary import SimulationSummary, summarize
 
 if TYPE_CHECKING:
+    from detente.bargaining import EUMSettings
     from detente.scenario.model import Scenario
 
 __all__ = ["ENGINES", "simulate"]
@@ -59,16 +60,11 @@ def simulate(
     scenario: Scenario,
     *,
     n: int = 10_000,
-    seed: int = 0,
     engine: str = "readiness",
-    method: Method = "plain",
     sensitivity: bool = True,
     sobol_n: int | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK,
-    timeout: float = 10.0,
-    progress: Callable[[int, int], None] | None = None,
+    execution: Execution | None = None,
+    eum: EUMSettings | None = None,
 ) -> SimulationSummary:
     """Monte Carlo over the scenario's uncertain judgments.
 
@@ -80,23 +76,28 @@ def simulate(
         (those judgments are not drawn).
     n : int
         Number of joint draws.
-    seed : int
-        The same seed gives identical results however the run is split.
     engine : {"readiness", "forecast"}
         ``readiness``: verdict, margin and preconditions per draw; ``forecast``: weighted mean,
         weighted median and expected-utility forecast of every issue per draw.
-    method : {"plain", "lhs"}
-        Independent draws or a Latin hypercube design.
     sensitivity : bool
         Also compute Sobol' indices (base sample ``sobol_n``) and the tornado.
-    workers, scheduler, chunk_size, timeout, progress
-        Execution: local processes, or a Dask scheduler address; see
-        :func:`detente.uncertainty.runner.run`.
+    execution : Execution, optional
+        Seed (the same seed gives identical results however the run is split), plain or
+        Latin hypercube draws, chunk size, local processes or a Dask scheduler address, its
+        timeout, a progress callback; see :class:`detente.uncertainty.runner.Execution`.
+    eum : EUMSettings, optional
+        Settings of the expected-utility model for ``engine="forecast"``.
 
     Returns
     -------
     SimulationSummary
         Probabilities with 95% Wilson intervals, quantiles, Sobol' indices and tornado.
+
+    Raises
+    ------
+    ProblemTooLarge
+        Before any draw, when draws x judgments, the outputs kept or the expected-utility
+        work would exceed their limits (docs/security.md).
 
     References
     ----------
@@ -104,6 +105,7 @@ def simulate(
     Physics Communications 181(2):259-270.  Wilson, E. B. (1927). Probable inference, the law of
     succession, and statistical inference. JASA 22(158):209-212.
     """
+    ex = Execution() if execution is None else execution
     if engine not in ENGINES:
         raise InputError(
             f"unknown engine '{engine}'{did_you_mean(engine, ENGINES)}; "
@@ -118,6 +120,8 @@ def simulate(
             path="uncertainty",
             file=scenario.filename,
         )
+    if isinstance(n, int) and not isinstance(n, bool):
+        check_draw_cells(n, len(judgments))  # before the engines are compiled
     notes = [f"engine: {engine}"]
     if what_if is not None:
         notes.append(f"what-if: {what_if}")
@@ -137,40 +141,30 @@ def simulate(
         outputs = ["margin"]
         categorical = {"verdict": VERDICTS}
     else:
-        model = forecast_model(scenario, judgments)
+        from detente.bargaining.settings import check_eum_size
+
+        model = forecast_model(scenario, judgments, eum=eum)
         outputs = [f"eum.{issue.issue}" for issue in model.issues]
-    results = run(
-        model,
-        judgments,
-        n,
-        seed=seed,
-        method=method,
-        chunk_size=chunk_size,
-        workers=workers,
-        scheduler=scheduler,
-        timeout=timeout,
-        progress=progress,
-    )
+        base = (sobol_n or SOBOL_BASE[engine]) * (len(judgments) + 2) if sensitivity else 0
+        sizes = [issue.positions.size for issue in model.issues]
+        check_eum_size(sizes, model.eum, draws=max(n, 1) + base)
+    results = run(model, judgments, n, execution=ex)
     sobol_result = tornado_result = None
     if sensitivity:
         sobol_result = sobol(
             model,
             judgments,
             sobol_n or SOBOL_BASE[engine],
-            seed=seed,
             outputs=outputs,
-            chunk_size=chunk_size,
-            workers=workers,
-            scheduler=scheduler,
-            timeout=timeout,
+            execution=dataclasses.replace(ex, progress=None),
         )
         tornado_result = tornado(
             model, judgments, base=_base_values(scenario, judgments), outputs=outputs
         )
     return summarize(
         results,
-        seed=seed,
-        method=method,
+        seed=ex.seed,
+        method=ex.method,
         judgments=[j.path for j in judgments],
         categorical=categorical,
         sobol=sobol_result,

@@ -3,35 +3,25 @@
 All formats are read into one normalised event table (:data:`EVENT_COLUMNS`): date, actor and
 target country codes, the CAMEO event code (a string with its leading zeros) and root, the
 Goldstein value, the numbers of sources and articles, the weight used by the indices, and where
-each row came from (format, file, line).  See ``docs/signals.md``.
+each row came from (format, file, line).  See ``docs/signals.md``; the limits applied to
+hostile files are listed in ``docs/security.md``.
 """
 
 from detente.timeline.events._reader import (
     FORMATS,
     EventData,
-    FormatName,
     detect_format,
     iter_events,
     read_events,
 )
-from detente.timeline.events._schema import (
-    EVENT_COLUMNS,
-    FormatSpec,
-    Malformed,
-    ReadReport,
-    empty_events,
-)
+from detente.timeline.events._schema import EVENT_COLUMNS, ReadReport
 
 __all__ = [
     "EVENT_COLUMNS",
     "FORMATS",
     "EventData",
-    "FormatName",
-    "FormatSpec",
-    "Malformed",
     "ReadReport",
     "detect_format",
-    "empty_events",
     "iter_events",
     "read_events",
 ]

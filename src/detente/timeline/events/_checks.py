@@ -12,9 +12,27 @@ import pandas as pd
 
 from detente.timeline.cameo import GOLDSTEIN
 
-__all__ = ["first_reason", "numeric", "parse_dates", "valid_code", "yyyymmdd"]
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "first_reason",
+    "numeric",
+    "parse_dates",
+    "valid_code",
+    "yyyymmdd",
+]
 
 _KNOWN = pd.Index(sorted(GOLDSTEIN))
+# The days the event table's datetime64[ns] column can hold (1677-09-22 .. 2262-04-11); dates
+# outside are bad dates of the record, never an overflow of the reader.
+FIRST_DAY = pd.Timestamp.min.ceil("D")
+LAST_DAY = pd.Timestamp.max.floor("D")
+
+
+def _representable(dates: pd.Series) -> pd.Series:
+    inside = (dates >= FIRST_DAY) & (dates <= LAST_DAY)
+    out: pd.Series = dates.where(inside).astype("datetime64[ns]")
+    return out
 
 
 def first_reason(index: pd.Index, checks: list[tuple[pd.Series, str, str, pd.Series]]) -> pd.Series:
@@ -46,7 +64,7 @@ def parse_dates(values: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         todo = out.isna()
         if not bool(todo.any()):
             break
-        out.loc[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        out.loc[todo] = _representable(pd.to_datetime(text[todo], format=fmt, errors="coerce"))
     normalised: pd.Series = out.dt.normalize()
     return normalised
 
@@ -78,6 +96,9 @@ def yyyymmdd(values: pd.Series) -> pd.Series:
     num, bad = numeric(values, integer=True)
     ok = ~bad & (num >= 10_000_000) & (num < 100_000_000)
     n = num.where(ok, 0).astype("int64")
+    year = n // 10_000
+    ok &= (year > FIRST_DAY.year) & (year < LAST_DAY.year)  # whole years inside the range
+    n = n.where(ok, 20000101)
     parts = pd.DataFrame({"year": n // 10_000, "month": n // 100 % 100, "day": n % 100})
     dates = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
     out: pd.Series = dates.where(ok)

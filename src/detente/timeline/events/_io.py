@@ -6,6 +6,15 @@ and field counts are found with NumPy on the raw bytes (no Python loop over line
 ends a record unless it lies inside a quoted field, which for quoted formats is the case exactly
 when an odd number of quote characters precede it in the block (RFC 4180 escapes a quote by
 doubling it, which keeps the parity).  Well-formed records are then handed to pandas' C parser.
+
+Hostile files are expected (docs/security.md).  Only regular files are read (they are opened
+twice: once to detect the format); a zip archive is opened once and holds at most
+:data:`MAX_ZIP_MEMBERS` members; decompressed bytes are counted against
+:data:`MAX_EXPANSION` times the compressed size (beyond :data:`EXPANSION_FLOOR`) and
+:data:`MAX_DECOMPRESSED_BYTES`; a record longer than :data:`MAX_RECORD_BYTES` stops the read
+at its line; and a record that spans blocks is read by doubling the read size, so reading is
+linear in the size of the file.  Every read error (a truncated gzip, a bad CRC, an encrypted
+member) is an :class:`~detente.errors.InputError` naming the file.
 """
 
 from __future__ import annotations
@@ -14,9 +23,10 @@ import csv
 import gzip
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
 
@@ -24,13 +34,45 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from detente.errors import InputError
+from detente.errors import InputError, ProblemTooLarge
 
-__all__ = ["Block", "iter_blocks", "open_sources", "parse_records"]
+__all__ = [
+    "EXPANSION_FLOOR",
+    "MAX_DECOMPRESSED_BYTES",
+    "MAX_EXPANSION",
+    "MAX_RECORD_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "Block",
+    "iter_blocks",
+    "open_sources",
+    "parse_records",
+]
 
 NEWLINE = 10
 QUOTE = 34
-DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024
+#: Bytes read per block.  The per-record index arrays take up to ~64 bytes per record, so a
+#: block of one-byte records costs ~16 x its size: 4 MiB keeps that far below any memory cap.
+DEFAULT_BLOCK_BYTES = 4 * 1024 * 1024
+#: Longest record (line) accepted, in bytes; event records are a few hundred bytes.
+MAX_RECORD_BYTES = 1024 * 1024
+#: Most members read from one zip archive (each costs a fixed few milliseconds of parsing).
+MAX_ZIP_MEMBERS = 100
+#: Decompressed bytes allowed per byte of a compressed file (text compresses about 5-10 times) ...
+MAX_EXPANSION = 100
+#: ... beyond this many bytes, which any compressed file may hold.
+EXPANSION_FLOOR = 16 * 1024 * 1024
+#: Most decompressed bytes read from one compressed file, whatever its size.
+MAX_DECOMPRESSED_BYTES = 16 * 1024**3
+# Errors that reading a damaged or hostile compressed stream can raise.
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    zlib.error,
+    zipfile.BadZipFile,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -50,6 +92,8 @@ class Block:
         1-based physical line number of each record's first line in the file.
     fields : ndarray of int64
         Number of fields of each record (delimiters outside quotes, plus one).
+    quotes : ndarray of int64
+        Number of quote characters in each record (odd: a quote left open at the end of file).
     blank : ndarray of bool
         Whether the record is an empty line.
     last_line : int
@@ -61,6 +105,7 @@ class Block:
     ends: IntArray
     lines: IntArray
     fields: IntArray
+    quotes: IntArray
     blank: BoolArray
     last_line: int
 
@@ -119,25 +164,54 @@ def _field_counts(
     return counts
 
 
+def _size(n: int) -> str:
+    return f"{n // 2**20} MiB" if n % 2**20 == 0 else f"{n:,} bytes"
+
+
+def _quote_counts(raw: npt.NDArray[np.uint8], starts: IntArray, ends: IntArray) -> IntArray:
+    quotes = np.flatnonzero(raw == QUOTE)
+    counts: IntArray = (np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)).astype(
+        np.int64
+    )
+    return counts
+
+
 def iter_blocks(
     stream: IO[bytes],
     *,
     delimiter: str,
     quoted: bool,
     block_bytes: int = DEFAULT_BLOCK_BYTES,
+    name: str | None = None,
 ) -> Iterator[Block]:
-    """Yield the file's records in blocks of about ``block_bytes`` bytes."""
+    """Yield the file's records in blocks of about ``block_bytes`` bytes (errors name ``name``).
+
+    Raises
+    ------
+    InputError
+        At the line of a record longer than :data:`MAX_RECORD_BYTES` (an unterminated quote,
+        or not an event file).
+    """
     delim = ord(delimiter)
     carry = b""
     line = 1
     eof = False
     while not eof:
-        chunk = stream.read(block_bytes)
+        # A record that spans blocks: read as much again as is pending, so that a long record
+        # is re-split O(log) times rather than once per block (linear time overall).
+        chunk = stream.read(max(block_bytes, len(carry)))
         eof = not chunk
         buf = carry + chunk if carry else chunk
         if not buf:
             break
         starts, ends, offsets, rest = _split(buf, delimiter=delim, quoted=quoted, final=eof)
+        if len(buf) - rest > MAX_RECORD_BYTES:
+            raise InputError(
+                f"a record longer than {_size(MAX_RECORD_BYTES)} (the limit) starts "
+                "here: a line without its end, an unterminated quote, or not an event file",
+                file=name,
+                line=line + int(np.count_nonzero(np.frombuffer(buf, np.uint8)[:rest] == NEWLINE)),
+            )
         if ends.size == 0:
             carry = buf  # one record longer than a block: read on
             continue
@@ -154,6 +228,7 @@ def iter_blocks(
             ends=ends,
             lines=line + offsets,
             fields=_field_counts(data, starts, ends, delimiter=delim, quoted=quoted),
+            quotes=_quote_counts(raw, starts, ends) if quoted else np.zeros_like(starts),
             blank=blank,
             last_line=last_line,
         )
@@ -191,16 +266,56 @@ def parse_records(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False)
+class Budget:
+    """Decompressed bytes still allowed from one input file (shared by a zip's members)."""
+
+    name: str
+    left: int
+    reason: str
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise ProblemTooLarge(self.reason, file=self.name)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Source:
-    """One readable member: a plain file, a gzip file, or one member of a zip archive."""
+    """One readable member: a plain file, a gzip file, or one member of an open zip archive."""
 
     path: Path
     member: str | None
+    archive: zipfile.ZipFile | None = None
+    budget: Budget | None = field(default=None, compare=False)
+    gzipped: bool = False
 
     @property
     def name(self) -> str:
         return f"{self.path}:{self.member}" if self.member else str(self.path)
+
+
+class _Counted(io.RawIOBase):
+    """A decompressing stream whose bytes count against a budget and whose errors are
+    :class:`InputError` naming the source."""
+
+    def __init__(self, inner: IO[bytes], source: Source) -> None:
+        self._inner = inner
+        self._source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self._inner.read(size)
+        except _READ_ERRORS as exc:
+            raise InputError(
+                f"cannot read the file: {exc or type(exc).__name__}", file=self._source.name
+            ) from None
+        if self._source.budget is not None:
+            self._source.budget.take(len(data))
+        return data
 
 
 def _magic(path: Path) -> bytes:
@@ -208,41 +323,86 @@ def _magic(path: Path) -> bytes:
         return fh.read(4)
 
 
-def open_sources(path: Path) -> list[Source]:
-    """The readable members of ``path`` (zip archives may hold several files)."""
-    if not path.is_file():
+def _budget(name: str, compressed: int, declared: int | None = None) -> Budget:
+    allowed = min(MAX_DECOMPRESSED_BYTES, max(EXPANSION_FLOOR, MAX_EXPANSION * compressed))
+    reason = (
+        f"the file decompresses to more than {allowed / 2**20:,.0f} MiB, the limit for "
+        f"{compressed / 2**20:,.1f} MiB compressed (at most {MAX_EXPANSION} times the "
+        f"compressed size beyond {EXPANSION_FLOOR // 2**20} MiB, and at most "
+        f"{MAX_DECOMPRESSED_BYTES // 2**30} GiB): a decompression bomb, or decompress it first"
+    )
+    if declared is not None and declared > allowed:
+        raise ProblemTooLarge(reason.replace("decompresses to", "declares"), file=name)
+    return Budget(name, allowed, reason)
+
+
+@contextmanager
+def open_sources(path: Path) -> Iterator[list[Source]]:
+    """The readable members of ``path`` (zip archives may hold several files), open while the
+    context lasts.
+
+    Raises
+    ------
+    InputError
+        A missing file, anything but a regular file, an unreadable zip archive, more than
+        :data:`MAX_ZIP_MEMBERS` members, or more declared data than the budget allows.
+    """
+    if not path.exists():
         raise InputError(f"no such event file: {path}", file=str(path))
-    if _magic(path).startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                members = [i.filename for i in zf.infolist() if not i.is_dir()]
-        except zipfile.BadZipFile as exc:
-            raise InputError(f"not a readable zip archive: {exc}", file=str(path)) from None
-        if not members:
+    if not path.is_file():
+        raise InputError(
+            "not a regular file: event files are read twice (to detect the format), so save "
+            "the data to a file first",
+            file=str(path),
+        )
+    try:
+        size = path.stat().st_size
+        magic = _magic(path)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+    if not magic.startswith(b"PK\x03\x04"):
+        gz = magic.startswith(b"\x1f\x8b")
+        yield [Source(path, None, None, _budget(str(path), size) if gz else None, gz)]
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, *_READ_ERRORS) as exc:
+        raise InputError(f"not a readable zip archive: {exc}", file=str(path)) from None
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if not infos:
             raise InputError("the zip archive is empty", file=str(path))
-        return [Source(path, m) for m in members]
-    return [Source(path, None)]
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise ProblemTooLarge(
+                f"the zip archive has {len(infos):,} members; the limit is {MAX_ZIP_MEMBERS:,} "
+                "(merge the files, or read them as several archives)",
+                file=str(path),
+            )
+        budget = _budget(str(path), size, declared=sum(i.file_size for i in infos))
+        yield [Source(path, i.filename, archive, budget) for i in infos]
 
 
 @contextmanager
 def open_binary(source: Source) -> Iterator[IO[bytes]]:
     """Open a source for binary reading, decompressing gzip and zip on the fly."""
-    if source.member is not None:
-        with zipfile.ZipFile(source.path) as zf, zf.open(source.member) as fh:
-            yield fh
-        return
-    if _magic(source.path).startswith(b"\x1f\x8b"):
-        with gzip.open(source.path, "rb") as gz:
-            yield cast(IO[bytes], gz)
-        return
-    with source.path.open("rb") as fh:
-        yield fh
+    try:
+        if source.archive is not None and source.member is not None:
+            inner = source.archive.open(source.member)
+        elif source.gzipped:
+            inner = cast(IO[bytes], gzip.open(source.path, "rb"))  # noqa: SIM115 (closed below)
+        else:
+            inner = source.path.open("rb")
+    except _READ_ERRORS as exc:
+        raise InputError(
+            f"cannot read the file: {exc or type(exc).__name__}", file=source.name
+        ) from None
+    with inner:
+        yield cast(IO[bytes], _Counted(inner, source))
 
 
 def head(source: Source, *, n_bytes: int = 256 * 1024) -> bytes:
-    """The first bytes of a source (decompressed), for format detection."""
-    with open_binary(source) as fh:
-        try:
-            return fh.read(n_bytes)
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise InputError(f"cannot read the file: {exc}", file=source.name) from None
+    """The first bytes of a source (decompressed), for format detection (not counted against
+    the source's budget: they are read again)."""
+    plain = Source(source.path, source.member, source.archive, None, source.gzipped)
+    with open_binary(plain) as fh:
+        return fh.read(n_bytes)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from detente._results import jsonable
 from detente.errors import InputError, did_you_mean
+from detente.timeline.events._checks import FIRST_DAY, LAST_DAY
 from detente.timeline.events._io import (
     DEFAULT_BLOCK_BYTES,
     Source,
@@ -44,8 +45,18 @@ FORMATS: tuple[str, ...] = ("auto", "gdelt1", "gdelt2", "icews", "acled")
 _BY_FIELDS = {57: GDELT1_HISTORICAL, 58: GDELT1, 61: GDELT2, 20: ICEWS}
 
 
-def _first_lines(data: bytes, limit: int = 50) -> list[str]:
-    lines = data.split(b"\n")
+_HEAD_BYTES = 256 * 1024
+
+
+def _first_lines(data: bytes, limit: int = 50, *, name: str = "") -> list[str]:
+    if len(data) >= _HEAD_BYTES and b"\n" not in data:
+        raise InputError(
+            f"the first line is longer than {_HEAD_BYTES // 1024} KiB: not an event file "
+            "(event records are a few hundred bytes)",
+            file=name or None,
+            line=1,
+        )
+    lines = data.split(b"\n", limit + 1)[: limit + 1]
     if len(lines) > 1:
         lines = lines[:-1]  # the last piece may be cut short
     text = [ln.decode("utf-8", errors="replace").rstrip("\r") for ln in lines[:limit]]
@@ -79,7 +90,10 @@ def _spec_for(source: Source, lines: list[str], wanted: str) -> FormatSpec:
                 line=1,
             )
     else:
-        header = tuple(h.strip().lower() for h in next(csv.reader([first])))
+        try:
+            header = tuple(h.strip().lower() for h in next(csv.reader([first])))
+        except csv.Error as exc:
+            raise InputError(f"cannot read the header line: {exc}", file=name, line=1) from None
         missing = [c for c in ACLED_REQUIRED if c not in header]
         if len(header) < 2 or len(missing) == len(ACLED_REQUIRED):
             raise InputError(
@@ -116,8 +130,8 @@ def detect_format(path: str | Path, *, format: str = "auto") -> FormatSpec:
             f"unknown event format '{format}'{did_you_mean(format, FORMATS)}",
             path="format",
         )
-    source = open_sources(Path(path))[0]
-    return _spec_for(source, _first_lines(head(source)), format)
+    with open_sources(Path(path)) as sources:
+        return _spec_for(sources[0], _first_lines(head(sources[0]), name=sources[0].name), format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +232,11 @@ def _read_source(
     sep_name = "tab" if spec.delimiter == "\t" else "comma"
     with open_binary(source) as fh:
         for block in iter_blocks(
-            fh, delimiter=spec.delimiter, quoted=spec.quoted, block_bytes=block_bytes
+            fh,
+            delimiter=spec.delimiter,
+            quoted=spec.quoted,
+            block_bytes=block_bytes,
+            name=source.name,
         ):
             data_rec = ~block.blank
             if spec.header and block.lines[0] == 1:
@@ -227,6 +245,15 @@ def _read_source(
             tally.records += int(data_rec.sum())
             tally.blank += int(block.blank.sum())
             wrong = data_rec & (block.fields != n_fields)
+            if spec.quoted:  # a quote left open at the end of the file: pandas cannot parse it
+                unclosed = data_rec & ~wrong & (block.quotes % 2 == 1)
+                if unclosed.any():
+                    tally.add_bad(
+                        block.lines[unclosed],
+                        pd.Series("unterminated quote", index=range(int(unclosed.sum()))),
+                        max_examples,
+                    )
+                    data_rec &= ~unclosed
             good = data_rec & ~wrong
             if wrong.any():
                 found = pd.Series(block.fields[wrong]).astype(str)
@@ -238,8 +265,13 @@ def _read_source(
                 )
             if not good.any():
                 continue
-            raw = _parse(block.select(good), spec)
             lines = block.lines[good]
+            try:
+                raw = _parse(block.select(good), spec)
+            except (pd.errors.ParserError, ValueError) as exc:  # pragma: no cover - defensive
+                reason = f"unparsable record: {str(exc)[:60]}"
+                tally.add_bad(lines, pd.Series(reason, index=range(lines.size)), max_examples)
+                continue
             if len(raw) != lines.size:  # pragma: no cover - guarded by the field counts
                 raise InputError(
                     f"internal: parsed {len(raw)} records where {lines.size} were expected",
@@ -299,24 +331,27 @@ def iter_events(
     No de-duplication is done across chunks.
     """
     filters = _make_filters(actors, both, start, end)
-    for source in open_sources(Path(path)):
-        spec = _spec_for(source, _first_lines(head(source)), format)
-        tally = _Tally()
-        for chunk in _read_source(
-            source, spec, filters, tally, block_bytes=block_bytes, max_examples=max_examples
-        ):
-            yield _finish(chunk, fmt=spec.name, name=source.name, weighted=weight_by_sources)
-        if reports is not None:
-            reports.append(tally.report(source.name, spec.name))
+    with open_sources(Path(path)) as sources:
+        for source in sources:
+            spec = _spec_for(source, _first_lines(head(source), name=source.name), format)
+            tally = _Tally()
+            for chunk in _read_source(
+                source, spec, filters, tally, block_bytes=block_bytes, max_examples=max_examples
+            ):
+                yield _finish(chunk, fmt=spec.name, name=source.name, weighted=weight_by_sources)
+            if reports is not None:
+                reports.append(tally.report(source.name, spec.name))
 
 
 def _date(value: dt.date | str | None, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
     try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError):
+        day = pd.Timestamp(value).normalize()
+    except (ValueError, TypeError, OverflowError):
         raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", path=name) from None
+    # a filter beyond the days an event can have is the same as one at the edge
+    return min(max(day, FIRST_DAY), LAST_DAY).as_unit("ns")
 
 
 def _make_filters(
