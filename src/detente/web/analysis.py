@@ -95,6 +95,12 @@ def scenario_for(
     return scenario
 
 
+def warm() -> None:
+    """Import what the analyses use (a worker's first task)."""
+    import detente.readiness  # noqa: F401
+    import detente.scenario  # noqa: F401
+
+
 def check(text: str, *, name: str) -> dict[str, Any]:
     """Validate a text: ``{"errors": [...], "id", "title"}`` (id and title when it loads)."""
     try:

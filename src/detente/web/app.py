@@ -172,6 +172,7 @@ def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
         ctx: Context = app.state.ctx
         if start_jobs:
             ctx.jobs.start()
+            ctx.pool.warm()
         try:
             yield
         finally:

@@ -139,6 +139,12 @@ class AnalysisPool:
             value = f"the {function} analysis failed on this scenario: {last}"
         return Outcome(status, value)
 
+    def warm(self) -> None:
+        """Start the workers now (the engines load once, in the fork server), not on the first
+        request."""
+        for _ in range(self.workers):
+            self._executor.submit(_call, "warm", {}, self.timeout)
+
     def close(self) -> None:
         for process in list((getattr(self._executor, "_processes", None) or {}).values()):
             process.kill()
