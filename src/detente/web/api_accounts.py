@@ -40,7 +40,7 @@ async def list_users(ctx: Ctx, _who: Admin) -> UserList:
 
 
 @router.post("/users", status_code=201, response_model=UserOut,
-             responses=responses(401, 403, 409, 413, 422), summary="Add a user (admin)")
+             responses=responses(400, 401, 403, 409, 413, 422), summary="Add a user (admin)")
 async def add_user(ctx: Ctx, _who: Admin, body: UserIn) -> UserOut:
     try:
         user = await run_in_threadpool(accounts.add_user, ctx.db, name=body.name, role=body.role)
@@ -52,7 +52,7 @@ async def add_user(ctx: Ctx, _who: Admin, body: UserIn) -> UserOut:
 
 
 @router.post("/users/{name}/tokens", status_code=201, response_model=TokenOut,
-             responses=responses(401, 403, 404, 413, 422),
+             responses=responses(400, 401, 403, 404, 413, 422),
              summary="Create a token for a user (admin); shown once")
 async def create_token(ctx: Ctx, _who: Admin, name: UserName, body: TokenIn) -> TokenOut:
     if await run_in_threadpool(accounts.find_user, ctx.db, name) is None:

@@ -113,7 +113,7 @@ async def assessment(
 @router.post(
     "/what-if",
     response_model=WhatIfOut,
-    responses=responses(401, 404, 413, 422, 503),
+    responses=responses(400, 401, 404, 413, 422, 503),
     summary="The assessment with ad hoc changes (fast path: the call a slider makes)",
 )
 async def what_if(ctx: Ctx, _who: Reader, scenario_id: ScenarioId, body: WhatIfIn) -> Response:

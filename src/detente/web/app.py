@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente import __version__
@@ -209,7 +210,40 @@ def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
     for module in (api_accounts, api_library, api_analysis, api_jobs):
         app.include_router(module.router)
     _handlers(app)
+    _document_security(app)
     return app
+
+
+#: POST operations that only read (compute an answer, save nothing).
+READ_POSTS = ("/api/check", "/api/scenarios/{scenario_id}/what-if")
+
+
+def _document_security(app: FastAPI) -> None:
+    """Bearer tokens in the schema: required for writes, optional for reads (by setting)."""
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = plain()
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API token (`detente token create`).",
+            }
+        }
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                if path == "/api/health":
+                    continue
+                write = method in ("post", "put", "delete") and path not in READ_POSTS
+                admin = path.startswith(("/api/users", "/api/tokens"))
+                operation["security"] = [{"bearer": []}] if write or admin else [{}, {"bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _handlers(app: FastAPI) -> None:
@@ -230,11 +264,16 @@ def _handlers(app: FastAPI) -> None:
         return JSONResponse({"errors": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         status = exc.status_code if 400 <= exc.status_code < 500 else 400
         response = problem(status, str(exc.detail))
-        if status == 405 and exc.headers:
-            response.headers.update(exc.headers)
+        if status == 405:  # every method of the path, not only those of the first route
+            allowed: set[str] = set()
+            for route in app.routes:
+                match, _ = route.matches(request.scope)
+                if match is not Match.NONE:
+                    allowed |= set(getattr(route, "methods", None) or ())
+            response.headers["Allow"] = ", ".join(sorted(allowed - {"HEAD"}))
         return response
 
 

@@ -339,10 +339,11 @@ class JobRunner:
     def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-        if self._executor is not None:
-            for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
                 process.kill()
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 def version_exists(db: Database, scenario: str, version: int | None) -> int | None:

@@ -104,25 +104,28 @@ class AnalysisPool:
         self.workers = max(1, workers)
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._executor = self._new()
+        self._executor: ProcessPoolExecutor | None = None
 
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_init_worker
-        )
+    def _current(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=_context(), initializer=_init_worker
+                )
+            return self._executor
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
             if self._executor is not broken:
                 return
-            self._executor = self._new()
+            self._executor = None
         for process in list((getattr(broken, "_processes", None) or {}).values()):
             process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, function: str, /, **kwargs: Any) -> Outcome:
         """Run an analysis function; never raises for what the analysis does."""
-        executor = self._executor
+        executor = self._current()
         loop = asyncio.get_running_loop()
         try:
             future = loop.run_in_executor(executor, _call, function, kwargs, self.timeout)
@@ -142,13 +145,18 @@ class AnalysisPool:
     def warm(self) -> None:
         """Start the workers now (the engines load once, in the fork server), not on the first
         request."""
+        executor = self._current()
         for _ in range(self.workers):
-            self._executor.submit(_call, "warm", {}, self.timeout)
+            executor.submit(_call, "warm", {}, self.timeout)
 
     def close(self) -> None:
-        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
             process.kill()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 class Analyses:

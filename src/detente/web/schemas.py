@@ -9,7 +9,7 @@ allowed on engine results, so that an engine can add one without breaking the se
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -307,19 +307,28 @@ class ReportParams(BaseModel):
     as_of: dt.date | None = None
 
 
-class JobIn(BaseModel):
-    """A job to start on a version of a scenario (the latest by default)."""
-
+class _JobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["simulate", "report"]
-    scenario: str = Field(max_length=128)
-    version: int | None = Field(default=None, ge=1)
-    params: Json = Field(
-        default_factory=dict,
-        description="simulate: draws, seed, engine, sensitivity, as_of, what_if; "
-        "report: draws (a Monte Carlo section), as_of.",
-    )
+    scenario: str = Field(pattern=r"^[a-z0-9-]+$", max_length=128)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class SimulateJob(_JobIn):
+    """Monte Carlo over the uncertain judgments (``detente simulate``)."""
+
+    kind: Literal["simulate"]
+    params: SimulateParams = Field(default_factory=SimulateParams)
+
+
+class ReportJob(_JobIn):
+    """The HTML briefing, with a Monte Carlo section when ``draws`` is given."""
+
+    kind: Literal["report"]
+    params: ReportParams = Field(default_factory=ReportParams)
+
+
+JobIn = Annotated[SimulateJob | ReportJob, Field(discriminator="kind")]
 
 
 class Progress(_Out):
@@ -365,7 +374,7 @@ class Me(_Out):
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
     role: Role = "analyst"
 
 
