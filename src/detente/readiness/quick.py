@@ -135,6 +135,7 @@ def quick_assess_many(
     base, params = _compiled(scenario)
     rows: list[dict[str, float]] = []
     fast: list[int] = []
+    problems: list[Problem] = [base] * len(batch)
     margins = np.full(len(batch), -math.inf)
     normalised: list[dict[str, float | bool | str]] = []
     for i, changes in enumerate(batch):
@@ -154,7 +155,8 @@ def quick_assess_many(
                 row[judgment.path] = number
         normalised.append(done)
         if structural:
-            margins[i] = float(margin_batch(compile_problem(varied[i]), np.zeros((1, 0)), [])[0])
+            problems[i] = compile_problem(varied[i])
+            margins[i] = float(margin_batch(problems[i], np.zeros((1, 0)), [])[0])
         else:
             rows.append(row)
             fast.append(i)
@@ -179,7 +181,9 @@ def quick_assess_many(
                 verdict=verdict,
                 margin=margin,
                 preconditions=unmet,
-                headline=headline(base, verdict=verdict, margin=margin, preconditions=unmet),
+                headline=headline(
+                    problems[i], verdict=verdict, margin=margin, preconditions=unmet
+                ),
             )
         )
     return out
