@@ -50,8 +50,9 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, body: bytes = b"",
-                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
@@ -76,8 +77,9 @@ class Connection:
 Make = Callable[[int], tuple[str, str, bytes, dict[str, str]]]
 
 
-async def load(port: int, make: Make, *, clients: int, requests: int, seconds: float,
-               expect: int = 200) -> dict[str, float]:
+async def load(
+    port: int, make: Make, *, clients: int, requests: int, seconds: float, expect: int = 200
+) -> dict[str, float]:
     """Run ``clients`` closed-loop clients; ``make(client)`` gives the next request."""
     latencies: list[float] = []
     errors = 0
@@ -103,8 +105,13 @@ async def load(port: int, make: Make, *, clients: int, requests: int, seconds: f
     await asyncio.gather(*(client(c) for c in range(clients)))
     wall = time.perf_counter() - t0
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
-    return {"n": len(latencies), "p50": q[49] * 1e3, "p95": q[94] * 1e3,
-            "rps": len(latencies) / wall, "errors": errors}
+    return {
+        "n": len(latencies),
+        "p50": q[49] * 1e3,
+        "p95": q[94] * 1e3,
+        "rps": len(latencies) / wall,
+        "errors": errors,
+    }
 
 
 def free_port() -> int:
@@ -130,8 +137,12 @@ def prepare(url: str) -> dict[str, str]:
 def serve(url: str, log: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     exe = str(Path(sys.executable).with_name("detente"))
-    process = subprocess.Popen([exe, "serve", "--db", url, "--port", str(port)],
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT)
+    process = subprocess.Popen(
+        [exe, "serve", "--db", url, "--port", str(port)],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
     for _ in range(600):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -142,7 +153,9 @@ def serve(url: str, log: Path) -> tuple[subprocess.Popen[bytes], int]:
     raise SystemExit(f"the server did not start: {log.read_text()[-2000:]}")
 
 
-async def run_cases(port: int, auth: dict[str, str], args: argparse.Namespace) -> dict[str, dict[str, float]]:
+async def run_cases(
+    port: int, auth: dict[str, str], args: argparse.Namespace
+) -> dict[str, dict[str, float]]:
     yaml = {**auth, "Content-Type": "application/yaml"}
     conn = Connection(port)
     status, body = await conn.request("POST", "/api/scenarios", FLAGSHIP.read_bytes(), yaml)
@@ -157,8 +170,12 @@ async def run_cases(port: int, auth: dict[str, str], args: argparse.Namespace) -
     status, _ = await conn.request("GET", f"/api/scenarios/{ID}/assessment")  # warm the cache
     assert status == 200
     what_if = {"Content-Type": "application/json"}
-    status, _ = await conn.request("POST", f"/api/scenarios/{ID}/what-if",
-                                   b'{"changes": {"actors.UKR.no_deal.cost": 0.3}}', what_if)
+    status, _ = await conn.request(
+        "POST",
+        f"/api/scenarios/{ID}/what-if",
+        b'{"changes": {"actors.UKR.no_deal.cost": 0.3}}',
+        what_if,
+    )
     assert status == 200
     conn.close()
     rng = random.Random(0)
@@ -180,10 +197,15 @@ async def run_cases(port: int, auth: dict[str, str], args: argparse.Namespace) -
         return "PUT", f"/api/scenarios/bench-{c}", text.encode(), {**yaml, "If-Match": str(base)}
 
     out = {}
-    for name, make in (("health", health), ("cached assessment", assessment),
-                       ("what-if", slider), ("save", save)):
-        out[name] = await load(port, make, clients=args.clients, requests=args.requests,
-                               seconds=args.seconds)
+    for name, make in (
+        ("health", health),
+        ("cached assessment", assessment),
+        ("what-if", slider),
+        ("save", save),
+    ):
+        out[name] = await load(
+            port, make, clients=args.clients, requests=args.requests, seconds=args.seconds
+        )
     return out
 
 
@@ -191,14 +213,21 @@ def report(database: str, results: dict[str, dict[str, float]]) -> None:
     base = results["health"]["p95"]
     targets = {"cached assessment": 50.0, "what-if": 150.0}
     print(f"\n{database}: {len(results)} cases, 50 clients")
-    print(f"  {'case':<18} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/health':>11}"
-          f" {'errors':>6}  target")
+    print(
+        f"  {'case':<18} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/health':>11}"
+        f" {'errors':>6}  target"
+    )
     for name, r in results.items():
         target = targets.get(name)
-        verdict = "" if target is None else (
-            f"p95 < {target:g} ms: {'met' if r['p95'] < target else 'MISSED'}")
-        print(f"  {name:<18} {r['n']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.0f} "
-              f"{r['p95'] / base:>11.2f} {r['errors']:>6}  {verdict}")
+        verdict = (
+            ""
+            if target is None
+            else (f"p95 < {target:g} ms: {'met' if r['p95'] < target else 'MISSED'}")
+        )
+        print(
+            f"  {name:<18} {r['n']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.0f} "
+            f"{r['p95'] / base:>11.2f} {r['errors']:>6}  {verdict}"
+        )
 
 
 def bench(database: str, url: str, args: argparse.Namespace, folder: Path) -> None:

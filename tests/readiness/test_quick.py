@@ -81,8 +81,12 @@ def test_values_tables() -> None:
     found = 0
     for seed in range(300):
         scenario = random_scenario(seed)
-        tables = [f"actors.{a}.values.{k}.{o}" for a, actor in scenario.actors.items()
-                  for k, values in actor.values.items() for o in values]
+        tables = [
+            f"actors.{a}.values.{k}.{o}"
+            for a, actor in scenario.actors.items()
+            for k, values in actor.values.items()
+            for o in values
+        ]
         for path in tables[:2]:
             _same(scenario, {path: 0.0})
             _same(scenario, {path: 1.0})
@@ -103,7 +107,7 @@ def test_batches_equal_single_answers() -> None:
 
 def test_bad_changes_are_named() -> None:
     scenario = detente.load(FLAGSHIP)
-    with pytest.raises(InputError, match="no_deal.cots"):
+    with pytest.raises(InputError, match=r"no_deal\.cots"):
         quick_assess(scenario, {"actors.UKR.no_deal.cots": 0.1})
     with pytest.raises(InputError) as info:
         quick_assess(scenario, {"actors.UKR.no_deal.cost": 2.0})

@@ -145,14 +145,24 @@ class Server:
                 self.process.wait(10)
 
 
-def start_server(db: str, log: Path, *, port: int | None = None, extra: tuple[str, ...] = ()
-                 ) -> Server:
+def start_server(
+    db: str, log: Path, *, port: int | None = None, extra: tuple[str, ...] = ()
+) -> Server:
     """Start ``detente serve`` and wait (up to 60 s) until /api/health answers."""
     port = port or free_port()
     out = log.open("ab")
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("detente")), "serve", "--db", db, "--port",
-         str(port), "--workers", "1", *extra],
+        [
+            str(Path(sys.executable).with_name("detente")),
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            *extra,
+        ],
         stdout=out,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
@@ -179,9 +189,7 @@ def client(db_url: str, people: People) -> Iterator[object]:
     from detente.web.app import create_app
     from detente.web.settings import Settings
 
-    app = create_app(
-        Settings(db=db_url, analysis_workers=1, job_workers=1, instance="test:0")
-    )
+    app = create_app(Settings(db=db_url, analysis_workers=1, job_workers=1, instance="test:0"))
     with TestClient(app) as c:
         yield c
 

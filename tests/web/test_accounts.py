@@ -17,19 +17,36 @@ from tests.web.conftest import FEARON, People, yaml_headers
 
 def test_roles(client: Any, people: People) -> None:
     body = FEARON.read_bytes()
-    assert client.post("/api/scenarios", content=body,
-                       headers={"Content-Type": "application/yaml"}).status_code == 401
-    assert client.post("/api/scenarios", content=body,
-                       headers=yaml_headers(people.reader)).status_code == 403
-    assert client.post("/api/scenarios", content=body,
-                       headers=yaml_headers("dtt_not-a-token")).status_code == 401
-    assert client.post("/api/scenarios", content=body,
-                       headers=yaml_headers(people.analyst)).status_code == 201
+    assert (
+        client.post(
+            "/api/scenarios", content=body, headers={"Content-Type": "application/yaml"}
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post("/api/scenarios", content=body, headers=yaml_headers(people.reader)).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/api/scenarios", content=body, headers=yaml_headers("dtt_not-a-token")
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/scenarios", content=body, headers=yaml_headers(people.analyst)
+        ).status_code
+        == 201
+    )
     assert client.get("/api/scenarios").status_code == 200  # reads open by default
     assert client.get("/api/users", headers=People.header(people.analyst)).status_code == 403
     users = client.get("/api/users", headers=People.header(people.admin)).json()["users"]
     assert {u["name"]: u["role"] for u in users} == {
-        "reader": "reader", "analyst": "analyst", "admin": "admin"}
+        "reader": "reader",
+        "analyst": "analyst",
+        "admin": "admin",
+    }
     me = client.get("/api/me", headers=People.header(people.reader)).json()
     assert me == {"user": {"name": "reader", "role": "reader"}, "reads": "open"}
 
@@ -44,7 +61,9 @@ def test_admin_manages_tokens(client: Any, people: People) -> None:
     token = client.post("/api/users/bea/tokens", json={"role": "reader"}, headers=admin).json()
     assert token["role"] == "reader" and token["token"].startswith("dtt_")
     assert client.get("/api/me", headers=People.header(token["token"])).json()["user"] == {
-        "name": "bea", "role": "reader"}
+        "name": "bea",
+        "role": "reader",
+    }
     assert client.delete(f"/api/tokens/{token['id']}", headers=admin).status_code == 204
     assert client.get("/api/me", headers=People.header(token["token"])).status_code == 401
 
@@ -67,8 +86,9 @@ def test_token_only_reads(db_url: str, people: People) -> None:
     from detente.web.app import create_app
     from detente.web.settings import Settings
 
-    app = create_app(Settings(db=db_url, reads="token", analysis_workers=1, instance="t:1"),
-                     start_jobs=False)
+    app = create_app(
+        Settings(db=db_url, reads="token", analysis_workers=1, instance="t:1"), start_jobs=False
+    )
     with TestClient(app) as client:
         assert client.get("/api/scenarios").status_code == 401
         assert client.get("/api/scenarios", headers=People.header(people.reader)).status_code == 200

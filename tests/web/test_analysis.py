@@ -33,8 +33,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     app = create_app(Settings(db=url, analysis_workers=2, job_workers=1, instance="analysis:0"))
     with TestClient(app) as client:
         for path in (FLAGSHIP, FEARON):
-            r = client.post("/api/scenarios", content=path.read_bytes(),
-                            headers=yaml_headers(people.analyst))
+            r = client.post(
+                "/api/scenarios", content=path.read_bytes(), headers=yaml_headers(people.analyst)
+            )
             assert r.status_code == 201, r.text
         client.people = people  # type: ignore[attr-defined]
         yield client
@@ -45,8 +46,10 @@ def test_assessment_is_what_assess_json_prints(api: Any) -> None:
     r = api.get(f"/api/scenarios/{ID}/assessment")
     assert r.status_code == 200
     assert r.json() == assess(scenario).to_dict()
-    variant = api.get(f"/api/scenarios/{ID}/assessment",
-                      params={"as_of": "2022-11-01", "what_if": "china-mediates"})
+    variant = api.get(
+        f"/api/scenarios/{ID}/assessment",
+        params={"as_of": "2022-11-01", "what_if": "china-mediates"},
+    )
     expected = assess(scenario.at(dt.date(2022, 11, 1)).variant("china-mediates")).to_dict()
     assert variant.json() == expected
     unknown = api.get(f"/api/scenarios/{ID}/assessment", params={"what_if": "china-mediate"})
@@ -61,8 +64,11 @@ def test_assessment_is_what_assess_json_prints(api: Any) -> None:
 
 def test_quick_what_if_matches_the_exact_path(api: Any) -> None:
     scenario = detente.load(FLAGSHIP)
-    numbers = [j for j in judgment_paths(scenario) if j.kind == "number"
-               and j.high is not None and j.high != float("inf")]
+    numbers = [
+        j
+        for j in judgment_paths(scenario)
+        if j.kind == "number" and j.high is not None and j.high != float("inf")
+    ]
     rng = random.Random(3)
     for _ in range(6):
         changes: dict[str, Any] = {}
@@ -78,20 +84,24 @@ def test_quick_what_if_matches_the_exact_path(api: Any) -> None:
         assert fast["detail"] == "fast" and fast["verdict"] == exact.verdict
         assert fast["margin"] == pytest.approx(exact.margin, abs=1e-6)
         assert fast["headline"] == exact.headline()
-    full = api.post(f"/api/scenarios/{ID}/what-if",
-                    json={"changes": {"actors.UKR.no_deal.cost": 0.3}, "detail": "full"})
+    full = api.post(
+        f"/api/scenarios/{ID}/what-if",
+        json={"changes": {"actors.UKR.no_deal.cost": 0.3}, "detail": "full"},
+    )
     assert full.status_code == 200
     expected = assess(scenario.with_changes({"actors.UKR.no_deal.cost": 0.3})).to_dict()
     assert {k: v for k, v in full.json().items() if k not in ("detail", "changes")} == expected
 
 
 def test_what_if_problems_name_the_path(api: Any) -> None:
-    typo = api.post(f"/api/scenarios/{ID}/what-if",
-                    json={"changes": {"actors.UKR.no_deal.cots": 0.3}})
+    typo = api.post(
+        f"/api/scenarios/{ID}/what-if", json={"changes": {"actors.UKR.no_deal.cots": 0.3}}
+    )
     assert typo.status_code == 422
     assert typo.json()["errors"][0]["path"] == "changes.actors.UKR.no_deal.cots"
-    out_of_range = api.post(f"/api/scenarios/{ID}/what-if",
-                            json={"changes": {"actors.UKR.no_deal.cost": 3}})
+    out_of_range = api.post(
+        f"/api/scenarios/{ID}/what-if", json={"changes": {"actors.UKR.no_deal.cost": 3}}
+    )
     assert out_of_range.status_code == 422
     problem = out_of_range.json()["errors"][0]
     assert problem["path"] == "changes.actors.UKR.no_deal.cost" and "outside" in problem["message"]
@@ -105,8 +115,7 @@ def test_levers_timeline_judgments_stability_forecast(api: Any) -> None:
     result = assess(scenario)
     assert levers["levers"] == [lv.to_dict() for lv in result.levers]
     timeline = api.get(f"/api/scenarios/{ID}/timeline").json()
-    assert [p["date"] for p in timeline["points"]] == [
-        d.isoformat() for d in scenario.change_dates]
+    assert [p["date"] for p in timeline["points"]] == [d.isoformat() for d in scenario.change_dates]
     judged = api.get(f"/api/scenarios/{ID}/judgments").json()["judgments"]
     cost = next(j for j in judged if j["path"] == "actors.UKR.no_deal.cost")
     assert cost["distribution"] and cost["low"] == 0 and cost["high"] == 1
@@ -114,7 +123,8 @@ def test_levers_timeline_judgments_stability_forecast(api: Any) -> None:
     assert api.get("/api/scenarios/fearon-textbook/stability").status_code in (200, 422)
     forecast = api.get(f"/api/scenarios/{ID}/forecast", params={"issue": "territory"})
     assert forecast.status_code == 200 and [i["issue"] for i in forecast.json()["issues"]] == [
-        "territory"]
+        "territory"
+    ]
 
 
 def test_diff_shows_both_verdicts(api: Any) -> None:
@@ -125,14 +135,18 @@ def test_diff_shows_both_verdicts(api: Any) -> None:
     cost_line = next(line for line in text.splitlines() if "cost:" in line)
     changed = text.replace(cost_line, cost_line.split("cost:")[0] + "cost: 0.45", 1)
     assert changed != edited
-    r = api.put(f"/api/scenarios/{ID}", content=changed.encode(),
-                headers=yaml_headers(people.analyst, **{"If-Match": str(current)}))
+    r = api.put(
+        f"/api/scenarios/{ID}",
+        content=changed.encode(),
+        headers=yaml_headers(people.analyst, **{"If-Match": str(current)}),
+    )
     assert r.status_code == 200
     diff = api.get(f"/api/scenarios/{ID}/diff").json()
     assert diff["old"]["version"] == current and diff["new"]["version"] == current + 1
     assert diff["diff"]["changed"] == 2
-    assert any(line["op"] == "insert" and "cost: 0.45" in line["text"]
-               for line in diff["diff"]["lines"])
+    assert any(
+        line["op"] == "insert" and "cost: 0.45" in line["text"] for line in diff["diff"]["lines"]
+    )
     new_assessment = assess(detente.loads(changed))
     assert diff["new"]["verdict"] == new_assessment.verdict
     assert diff["new"]["margin"] == pytest.approx(new_assessment.margin)
@@ -163,9 +177,13 @@ def test_results_are_cached(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_security_headers_everywhere(api: Any) -> None:
-    for method, path in (("GET", "/api/health"), ("GET", "/api/nothing"),
-                         ("DELETE", "/api/health"), ("GET", f"/api/scenarios/{ID}/assessment"),
-                         ("POST", "/api/scenarios")):
+    for method, path in (
+        ("GET", "/api/health"),
+        ("GET", "/api/nothing"),
+        ("DELETE", "/api/health"),
+        ("GET", f"/api/scenarios/{ID}/assessment"),
+        ("POST", "/api/scenarios"),
+    ):
         r = api.request(method, path)
         assert r.headers["x-content-type-options"] == "nosniff", path
         assert r.headers["x-frame-options"] == "DENY"
@@ -184,6 +202,7 @@ def test_bodies_over_10_mib_are_refused(api: Any, tmp_path: Path) -> None:
         for _ in range(11):
             yield b"#" * (1024 * 1024)
 
-    streamed = api.post("/api/check", content=chunks(),
-                        headers={"Content-Type": "application/yaml"})
+    streamed = api.post(
+        "/api/check", content=chunks(), headers={"Content-Type": "application/yaml"}
+    )
     assert streamed.status_code == 413

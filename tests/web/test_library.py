@@ -10,8 +10,12 @@ ID = "russia-ukraine-2022-12"
 
 
 def _import(client: Any, people: People, path: Any = FLAGSHIP) -> dict[str, Any]:
-    r = client.post("/api/scenarios", content=path.read_bytes(),
-                    headers=yaml_headers(people.analyst), params={"message": "first"})
+    r = client.post(
+        "/api/scenarios",
+        content=path.read_bytes(),
+        headers=yaml_headers(people.analyst),
+        params={"message": "first"},
+    )
     assert r.status_code == 201, r.text
     return dict(r.json())
 
@@ -41,23 +45,33 @@ def test_save_chain_and_conflict(client: Any, people: People) -> None:
     _import(client, people)
     text = FLAGSHIP.read_text(encoding="utf-8")
     edited = text.replace("detente: 1\n", "detente: 1\n# a comment\n", 1)
-    r = client.put(f"/api/scenarios/{ID}", content=edited.encode(),
-                   headers=yaml_headers(people.analyst, **{"If-Match": '"1"'}),
-                   params={"message": "comment"})
+    r = client.put(
+        f"/api/scenarios/{ID}",
+        content=edited.encode(),
+        headers=yaml_headers(people.analyst, **{"If-Match": '"1"'}),
+        params={"message": "comment"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 2 and r.json()["meta"]["parent"] == 1
-    stale = client.put(f"/api/scenarios/{ID}", content=text.encode(),
-                       headers=yaml_headers(people.analyst, **{"If-Match": "1"}))
+    stale = client.put(
+        f"/api/scenarios/{ID}",
+        content=text.encode(),
+        headers=yaml_headers(people.analyst, **{"If-Match": "1"}),
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert body["base_version"] == 1 and body["latest_version"] == 2
     assert "+# a comment" in body["diff"]["unified"]
-    assert any(line["op"] == "insert" and line["text"] == "# a comment"
-               for line in body["diff"]["lines"])
+    assert any(
+        line["op"] == "insert" and line["text"] == "# a comment" for line in body["diff"]["lines"]
+    )
     assert client.get(f"/api/scenarios/{ID}").json()["text"] == edited  # nothing lost
     assert client.get(f"/api/scenarios/{ID}/versions/1").json()["text"] == text
-    future = client.put(f"/api/scenarios/{ID}", content=text.encode(),
-                        headers=yaml_headers(people.analyst, **{"If-Match": "7"}))
+    future = client.put(
+        f"/api/scenarios/{ID}",
+        content=text.encode(),
+        headers=yaml_headers(people.analyst, **{"If-Match": "7"}),
+    )
     assert future.status_code == 409 and future.json()["diff"] is None
 
 
@@ -71,14 +85,17 @@ def test_refusals(client: Any, people: People) -> None:
     assert bad_match.status_code == 422
     twice = client.post("/api/scenarios", content=text, headers=h)
     assert twice.status_code == 409 and twice.json()["latest_version"] == 1
-    other = client.put(f"/api/scenarios/{ID}", content=FEARON.read_bytes(),
-                       headers={**h, "If-Match": "1"})
+    other = client.put(
+        f"/api/scenarios/{ID}", content=FEARON.read_bytes(), headers={**h, "If-Match": "1"}
+    )
     assert other.status_code == 422 and other.json()["errors"][0]["path"] == "id"
-    missing = client.put("/api/scenarios/nothing-here", content=text,
-                         headers={**h, "If-Match": "1"})
+    missing = client.put(
+        "/api/scenarios/nothing-here", content=text, headers={**h, "If-Match": "1"}
+    )
     assert missing.status_code == 422  # the file's id is not 'nothing-here'
-    wrong_type = client.post("/api/scenarios", content=text,
-                             headers={**h, "Content-Type": "application/json"})
+    wrong_type = client.post(
+        "/api/scenarios", content=text, headers={**h, "Content-Type": "application/json"}
+    )
     assert wrong_type.status_code == 415
     binary = client.post("/api/scenarios", content=b"\xff\xfe\x00", headers=h)
     assert binary.status_code == 422
@@ -93,14 +110,25 @@ def test_loader_problems_have_lines(client: Any, people: People) -> None:
     assert r.status_code == 422
     errors = r.json()["errors"]
     unknown = [e for e in errors if "unknown key 'titel'" in e["message"]]
-    assert unknown and unknown[0]["line"] == text.splitlines().index(
-        next(line for line in text.splitlines() if line.startswith("titel:"))) + 1
+    assert (
+        unknown
+        and unknown[0]["line"]
+        == text.splitlines().index(
+            next(line for line in text.splitlines() if line.startswith("titel:"))
+        )
+        + 1
+    )
     assert unknown[0]["column"] == 1
     checked = client.post("/api/check", content=text.encode(), headers=yaml_headers(people.reader))
     assert checked.status_code == 200 and not checked.json()["ok"]
     assert checked.json()["errors"] == errors
-    good = client.post("/api/check", content=FEARON.read_bytes(),
-                       headers={"Content-Type": "application/yaml"})
-    assert good.json() == {"ok": True, "errors": [], "id": "fearon-textbook",
-                           "title": good.json()["title"]}
+    good = client.post(
+        "/api/check", content=FEARON.read_bytes(), headers={"Content-Type": "application/yaml"}
+    )
+    assert good.json() == {
+        "ok": True,
+        "errors": [],
+        "id": "fearon-textbook",
+        "title": good.json()["title"],
+    }
     assert client.get("/api/scenarios").json()["total"] == 0  # nothing saved

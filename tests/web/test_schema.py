@@ -26,10 +26,15 @@ from detente.web.settings import Settings
 from tests.web.conftest import FEARON, add_people, yaml_headers
 
 EXAMPLES = int(os.environ.get("DETENTE_SCHEMATHESIS_EXAMPLES", "25"))
-WRITES = {("POST", "/api/scenarios"), ("PUT", "/api/scenarios/{scenario_id}"),
-          ("POST", "/api/jobs"), ("POST", "/api/jobs/{job_id}/cancel"),
-          ("POST", "/api/users"), ("POST", "/api/users/{name}/tokens"),
-          ("DELETE", "/api/tokens/{token_id}")}
+WRITES = {
+    ("POST", "/api/scenarios"),
+    ("PUT", "/api/scenarios/{scenario_id}"),
+    ("POST", "/api/jobs"),
+    ("POST", "/api/jobs/{job_id}/cancel"),
+    ("POST", "/api/users"),
+    ("POST", "/api/users/{name}/tokens"),
+    ("DELETE", "/api/tokens/{token_id}"),
+}
 
 
 def _app() -> tuple[Any, str, Path]:
@@ -39,8 +44,9 @@ def _app() -> tuple[Any, str, Path]:
     url = f"sqlite:///{folder / 'schema.db'}"
     migrate(url)
     people = add_people(url)
-    settings_ = Settings(db=url, analysis_workers=1, job_workers=1, instance="schema:0",
-                         analysis_timeout=30)
+    settings_ = Settings(
+        db=url, analysis_workers=1, job_workers=1, instance="schema:0", analysis_timeout=30
+    )
     return create_app(settings_), people.admin, folder
 
 
@@ -53,8 +59,7 @@ def app_and_token() -> Iterator[tuple[Any, str]]:
     from fastapi.testclient import TestClient
 
     with TestClient(APP) as client:
-        r = client.post("/api/scenarios", content=FEARON.read_bytes(),
-                        headers=yaml_headers(TOKEN))
+        r = client.post("/api/scenarios", content=FEARON.read_bytes(), headers=yaml_headers(TOKEN))
         assert r.status_code in (201, 409)
     yield APP, TOKEN
     APP.state.ctx.pool.close()
@@ -62,8 +67,9 @@ def app_and_token() -> Iterator[tuple[Any, str]]:
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 def test_api(case: Any, app_and_token: tuple[Any, str]) -> None:
     _, token = app_and_token
     excluded = []
@@ -85,22 +91,36 @@ def test_writes_need_a_token(app_and_token: tuple[Any, str]) -> None:
     }
     with TestClient(app) as client:
         spec = client.get("/api/openapi.json").json()
-        found = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops
-                 if ops[m].get("security") == [{"bearer": []}] and m != "get"}
+        found = {
+            (m.upper(), p)
+            for p, ops in spec["paths"].items()
+            for m in ops
+            if ops[m].get("security") == [{"bearer": []}] and m != "get"
+        }
         assert found == WRITES
         before = client.get("/api/scenarios/fearon-textbook/versions").json()
         for method, path in sorted(WRITES):
-            url = (path.replace("{scenario_id}", "fearon-textbook")
-                   .replace("{job_id}", "0" * 32).replace("{name}", "admin")
-                   .replace("{token_id}", "1"))
+            url = (
+                path.replace("{scenario_id}", "fearon-textbook")
+                .replace("{job_id}", "0" * 32)
+                .replace("{name}", "admin")
+                .replace("{token_id}", "1")
+            )
             if path in bodies:
-                r = client.request(method, url, content=bodies[path],
-                                   headers={"Content-Type": "application/yaml", "If-Match": "1"})
+                r = client.request(
+                    method,
+                    url,
+                    content=bodies[path],
+                    headers={"Content-Type": "application/yaml", "If-Match": "1"},
+                )
             elif method == "DELETE":
                 r = client.request(method, url)
             else:
-                body = {"kind": "simulate", "scenario": "fearon-textbook"} if "jobs" in url else {
-                    "name": "someone"}
+                body = (
+                    {"kind": "simulate", "scenario": "fearon-textbook"}
+                    if "jobs" in url
+                    else {"name": "someone"}
+                )
                 r = client.request(method, url, json=body)
             assert r.status_code == 401, (method, path, r.status_code, r.text)
             assert r.headers["www-authenticate"].startswith("Bearer")

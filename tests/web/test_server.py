@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -39,10 +40,8 @@ def _kill_all(server: Server) -> None:
     server.process.send_signal(signal.SIGKILL)
     server.process.wait(10)
     for pid in family:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.fixture
@@ -55,8 +54,12 @@ def server(db_url: str, people: People, tmp_path: Path):  # type: ignore[no-unty
 
 
 def _import(server: Server, people: People, text: str) -> None:
-    r = httpx.post(f"{server.url}/api/scenarios", content=text.encode(),
-                   headers=yaml_headers(people.analyst), timeout=60)
+    r = httpx.post(
+        f"{server.url}/api/scenarios",
+        content=text.encode(),
+        headers=yaml_headers(people.analyst),
+        timeout=60,
+    )
     assert r.status_code == 201, r.text
 
 
@@ -70,8 +73,11 @@ def test_fifty_concurrent_saves_on_one_version(server: Server, people: People) -
         body = f"{text}\n# writer {i}\n".encode()
         with httpx.Client(timeout=120) as client:
             barrier.wait()
-            r = client.put(f"{server.url}/api/scenarios/{ID}", content=body,
-                           headers=yaml_headers(people.analyst, **{"If-Match": "1"}))
+            r = client.put(
+                f"{server.url}/api/scenarios/{ID}",
+                content=body,
+                headers=yaml_headers(people.analyst, **{"If-Match": "1"}),
+            )
         results[i] = r.status_code
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(50)]
@@ -105,8 +111,11 @@ def test_sigkill_in_the_middle_of_saves(server: Server, people: People, tmp_path
                     latest = client.get(f"{server.url}/api/scenarios/{ID}/versions").json()
                     head = latest["versions"][0]["version"]
                     text = f"{base}{padding}# writer {w} save {n}\n"
-                    r = client.put(f"{server.url}/api/scenarios/{ID}", content=text.encode(),
-                                   headers=yaml_headers(people.analyst, **{"If-Match": str(head)}))
+                    r = client.put(
+                        f"{server.url}/api/scenarios/{ID}",
+                        content=text.encode(),
+                        headers=yaml_headers(people.analyst, **{"If-Match": str(head)}),
+                    )
                 except (httpx.HTTPError, ValueError, KeyError):
                     return  # the server is gone
                 if r.status_code == 200:
@@ -136,7 +145,8 @@ def test_sigkill_in_the_middle_of_saves(server: Server, people: People, tmp_path
         assert max(acknowledged) <= numbers[0]
         for v in versions:
             got = httpx.get(
-                f"{again.url}/api/scenarios/{ID}/file", params={"version": v["version"]},
+                f"{again.url}/api/scenarios/{ID}/file",
+                params={"version": v["version"]},
                 timeout=60,
             ).text
             assert v["content_hash"] == hashlib.sha256(got.encode()).hexdigest()

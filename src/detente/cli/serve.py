@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from detente.cli._app import app
 from detente.errors import InputError
+
+if TYPE_CHECKING:
+    from detente.web.db import Database
 
 Db = Annotated[
     str | None,
@@ -46,14 +49,15 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _database(url: str) -> object:
+def _database(url: str) -> Database:
     from detente.web.db import Database, migrate
 
     try:
         migrate(url)
     except Exception as exc:  # the driver's error, as one line
-        raise InputError(f"cannot open the database {_shown(url)}: {_first_line(exc)}",
-                         path="--db") from None
+        raise InputError(
+            f"cannot open the database {_shown(url)}: {_first_line(exc)}", path="--db"
+        ) from None
     return Database(url)
 
 
@@ -99,7 +103,7 @@ def serve(
 
     settings = Settings(
         db=url,
-        reads=reads,  # type: ignore[arg-type]
+        reads="token" if reads == "token" else "open",
         dask=dask,
         analysis_workers=workers,
         job_workers=job_workers,
@@ -127,7 +131,7 @@ def user_add(
 
     database = _database(_url(db))
     try:
-        user = accounts.add_user(database, name=name, role=role)  # type: ignore[arg-type]
+        user = accounts.add_user(database, name=name, role=role)
     except ValueError as exc:
         raise InputError(str(exc), path="name") from None
     sys.stdout.write(f"added {user.name} ({user.role})\n")
@@ -138,7 +142,7 @@ def user_list(db: Db = None) -> None:
     """List the users and their roles."""
     from detente.web import accounts
 
-    for user in accounts.list_users(_database(_url(db))):  # type: ignore[arg-type]
+    for user in accounts.list_users(_database(_url(db))):
         sys.stdout.write(f"{user.name}\t{user.role}\n")
 
 
@@ -159,7 +163,10 @@ def token_create(
     database = _database(_url(db))
     try:
         token, _, _ = accounts.create_token(
-            database, user=user, role=role, label=label  # type: ignore[arg-type]
+            database,
+            user=user,
+            role=role,
+            label=label,
         )
     except ValueError as exc:
         raise InputError(str(exc), path="--user") from None

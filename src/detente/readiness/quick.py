@@ -181,9 +181,7 @@ def quick_assess_many(
                 verdict=verdict,
                 margin=margin,
                 preconditions=unmet,
-                headline=headline(
-                    problems[i], verdict=verdict, margin=margin, preconditions=unmet
-                ),
+                headline=headline(problems[i], verdict=verdict, margin=margin, preconditions=unmet),
             )
         )
     return out

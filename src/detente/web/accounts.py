@@ -81,20 +81,23 @@ def add_user(db: Database, *, name: str, role: str) -> Principal:
 
 def find_user(db: Database, name: str) -> Principal | None:
     with db.read() as conn:
-        row = conn.execute(select(users.c.id, users.c.name, users.c.role).where(
-            users.c.name == name)).first()
+        row = conn.execute(
+            select(users.c.id, users.c.name, users.c.role).where(users.c.name == name)
+        ).first()
     return None if row is None else Principal(int(row[0]), row[1], row[2])
 
 
 def list_users(db: Database) -> list[Principal]:
     with db.read() as conn:
-        rows = conn.execute(select(users.c.id, users.c.name, users.c.role).order_by(
-            users.c.name)).all()
+        rows = conn.execute(
+            select(users.c.id, users.c.name, users.c.role).order_by(users.c.name)
+        ).all()
     return [Principal(int(r[0]), r[1], r[2]) for r in rows]
 
 
-def create_token(db: Database, *, user: str, role: str | None = None,
-                 label: str = "") -> tuple[str, int, str]:
+def create_token(
+    db: Database, *, user: str, role: str | None = None, label: str = ""
+) -> tuple[str, int, str]:
     """A new token for ``user`` (the user's role unless a lower one is given).
 
     Returns
@@ -118,8 +121,13 @@ def create_token(db: Database, *, user: str, role: str | None = None,
     with db.write() as conn:
         tid = conn.execute(
             insert(tokens)
-            .values(user_id=who.user_id, digest=digest(token), role=role, label=label[:200],
-                    created_at=now())
+            .values(
+                user_id=who.user_id,
+                digest=digest(token),
+                role=role,
+                label=label[:200],
+                created_at=now(),
+            )
             .returning(tokens.c.id)
         ).scalar_one()
     return token, int(tid), role

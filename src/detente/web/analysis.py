@@ -97,7 +97,7 @@ def scenario_for(
 
 def warm() -> None:
     """Import what the analyses use (a worker's first task)."""
-    import detente.readiness  # noqa: F401
+    import detente.readiness
     import detente.scenario  # noqa: F401
 
 
@@ -113,14 +113,17 @@ def check(text: str, *, name: str) -> dict[str, Any]:
 def describe(text: str, *, name: str) -> dict[str, Any]:
     """What a page shows beside the text: question, as-of, dates of change, what-ifs."""
     scenario = scenario_for(text, name=name)
-    return jsonable({
-        "question": scenario.question,
-        "as_of": scenario.as_of,
-        "change_dates": list(scenario.change_dates),
-        "what_ifs": [{"name": n, "label": w.label} for n, w in scenario.what_ifs.items()],
-        "has_strategy": scenario.strategy is not None,
-        "has_uncertainty": bool(scenario.uncertainty),
-    })
+    out: dict[str, Any] = jsonable(
+        {
+            "question": scenario.question,
+            "as_of": scenario.as_of,
+            "change_dates": list(scenario.change_dates),
+            "what_ifs": [{"name": n, "label": w.label} for n, w in scenario.what_ifs.items()],
+            "has_strategy": scenario.strategy is not None,
+            "has_uncertainty": bool(scenario.uncertainty),
+        }
+    )
+    return out
 
 
 def assessment(
@@ -156,7 +159,7 @@ def summary(text: str, *, name: str) -> dict[str, Any]:
         result = assess(scenario_for(text, name=name))
     except DetenteError as exc:
         return {"verdict": None, "margin": None, "headline": None, "errors": diagnostics(exc)}
-    return jsonable(
+    out: dict[str, Any] = jsonable(
         {
             "verdict": result.verdict,
             "margin": result.margin,
@@ -164,6 +167,7 @@ def summary(text: str, *, name: str) -> dict[str, Any]:
             "errors": [],
         }
     )
+    return out
 
 
 def diff(old: str, new: str, *, old_name: str, new_name: str) -> dict[str, Any]:
@@ -178,7 +182,7 @@ def levers(text: str, *, name: str, as_of: dt.date | None) -> dict[str, Any]:
     from detente.readiness import assess
 
     result = assess(scenario_for(text, name=name, as_of=as_of))
-    return jsonable(
+    out: dict[str, Any] = jsonable(
         {
             "verdict": result.verdict,
             "margin": result.margin,
@@ -187,6 +191,7 @@ def levers(text: str, *, name: str, as_of: dt.date | None) -> dict[str, Any]:
             "fact_levers": [f.to_dict() for f in result.fact_levers],
         }
     )
+    return out
 
 
 def forecast(
@@ -205,8 +210,9 @@ def stability(text: str, *, name: str) -> dict[str, Any]:
 
     scenario = scenario_for(text, name=name)
     if scenario.strategy is None:
-        raise InputError("the scenario has no strategy section (see docs/strategy.md)",
-                         path="strategy")
+        raise InputError(
+            "the scenario has no strategy section (see docs/strategy.md)", path="strategy"
+        )
     return dict(jsonable(run(scenario).to_dict()))
 
 

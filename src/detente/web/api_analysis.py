@@ -65,15 +65,17 @@ async def version_of(ctx: Ctx, scenario_id: str, number: int | None) -> Version:
 
 
 async def text_of(ctx: Ctx, version: Version) -> str:
-    found = await run_in_threadpool(
-        library.get_version, ctx.db, version.scenario, version.number
-    )
+    found = await run_in_threadpool(library.get_version, ctx.db, version.scenario, version.number)
     assert found.text is not None
     return found.text
 
 
 async def cached(
-    ctx: Ctx, version: Version, kind: str, params: dict[str, Any], media: str = JSON,
+    ctx: Ctx,
+    version: Version,
+    kind: str,
+    params: dict[str, Any],
+    media: str = JSON,
 ) -> tuple[bytes, str]:
     """The analysis ``kind`` of a version with ``params`` (keyword arguments of the function in
     :mod:`detente.web.analysis`, besides text and name), from the cache or the pool."""
@@ -102,8 +104,12 @@ def _json(body: bytes) -> Response:
     summary="Can talks start? What `detente assess --json` prints",
 )
 async def assessment(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None,
-    as_of: AsOf = None, what_if: WhatIf = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
+    as_of: AsOf = None,
+    what_if: WhatIf = None,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
     body, _ = await cached(ctx, found, "assessment", {"as_of": as_of, "what_if": what_if})
@@ -127,7 +133,10 @@ async def what_if(ctx: Ctx, _who: Reader, scenario_id: ScenarioId, body: WhatIfI
     async def load() -> Any:
         text = await text_of(ctx, found)
         return await asyncio.to_thread(
-            analysis.scenario_for, text, name=f"{scenario_id}.yaml", as_of=body.as_of,
+            analysis.scenario_for,
+            text,
+            name=f"{scenario_id}.yaml",
+            as_of=body.as_of,
             what_if=body.what_if,
         )
 
@@ -148,7 +157,11 @@ async def what_if(ctx: Ctx, _who: Reader, scenario_id: ScenarioId, body: WhatIfI
     summary="What would it take: what `detente levers --json` prints",
 )
 async def levers(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None, as_of: AsOf = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
+    as_of: AsOf = None,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
     return _json((await cached(ctx, found, "levers", {"as_of": as_of}))[0])
@@ -161,8 +174,12 @@ async def levers(
     summary="On what terms: what `detente forecast --json` prints",
 )
 async def forecast(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None,
-    as_of: AsOf = None, what_if: WhatIf = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
+    as_of: AsOf = None,
+    what_if: WhatIf = None,
     issue: Annotated[str | None, Query(max_length=200, description="Only this issue.")] = None,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
@@ -177,7 +194,10 @@ async def forecast(
     summary="The graph model's stability: what `detente stability --json` prints",
 )
 async def stability(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
     return _json((await cached(ctx, found, "stability", {}))[0])
@@ -190,7 +210,10 @@ async def stability(
     summary="Readiness at every dated change of the timeline",
 )
 async def timeline(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
     return _json((await cached(ctx, found, "timeline", {}))[0])
@@ -200,14 +223,20 @@ async def timeline(
     "/briefing",
     response_class=Response,
     responses={
-        200: {"content": {"text/html": {"schema": {"type": "string"}}},
-              "description": "The HTML briefing (inert: no script, nothing loaded)."},
+        200: {
+            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "The HTML briefing (inert: no script, nothing loaded).",
+        },
         **_ERRORS,
     },
     summary="The HTML briefing of a version",
 )
 async def briefing(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None, as_of: AsOf = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
+    as_of: AsOf = None,
     download: Annotated[bool, Query(description="As an attachment.")] = False,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
@@ -226,8 +255,12 @@ async def briefing(
     summary="Every judgment a what-if can change, with ranges, distributions and slider ranges",
 )
 async def judgments(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None,
-    as_of: AsOf = None, what_if: WhatIf = None,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
+    version: VersionQ = None,
+    as_of: AsOf = None,
+    what_if: WhatIf = None,
 ) -> Response:
     found = await version_of(ctx, scenario_id, version)
     body, _ = await cached(ctx, found, "judgments", {"as_of": as_of, "what_if": what_if})
@@ -242,7 +275,9 @@ async def judgments(
     summary="The diff of two versions beside the verdict and margin of each",
 )
 async def diff(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
     old: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Default: new - 1.")] = None,
     new: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Default: latest.")] = None,
 ) -> Response:
@@ -250,7 +285,10 @@ async def diff(
     older = await version_of(ctx, scenario_id, old if old is not None else max(1, newer.number - 1))
     old_text, new_text = await text_of(ctx, older), await text_of(ctx, newer)
     lines = await ctx.pool.run(
-        "diff", old=old_text, new=new_text, old_name=f"version {older.number}",
+        "diff",
+        old=old_text,
+        new=new_text,
+        old_name=f"version {older.number}",
         new_name=f"version {newer.number}",
     )
     if not lines.ok:

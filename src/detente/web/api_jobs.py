@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
+
 from detente.web import jobs
 from detente.web.deps import Analyst, Ctx, Reader
 from detente.web.errors import ApiError, responses
@@ -38,8 +39,12 @@ async def start_job(ctx: Ctx, who: Analyst, body: JobIn) -> JobOut:
             what += f" version {body.version}"
         raise ApiError(404, f"no {what} in the library", path="scenario")
     job_id = await run_in_threadpool(
-        ctx.jobs.submit, kind=body.kind, scenario=body.scenario, version=version,
-        params=body.params.model_dump(mode="json"), user_id=who.user_id,
+        ctx.jobs.submit,
+        kind=body.kind,
+        scenario=body.scenario,
+        version=version,
+        params=body.params.model_dump(mode="json"),
+        user_id=who.user_id,
     )
     return await run_in_threadpool(_job, ctx, job_id)
 
@@ -51,11 +56,10 @@ async def start_job(ctx: Ctx, who: Analyst, body: JobIn) -> JobOut:
     summary="Jobs of the team, newest first",
 )
 async def list_jobs(
-    ctx: Ctx, _who: Reader,
+    ctx: Ctx,
+    _who: Reader,
     scenario: Annotated[str | None, Query(max_length=128)] = None,
-    state: Annotated[
-        str | None, Query(pattern="^(queued|running|done|failed|cancelled)$")
-    ] = None,
+    state: Annotated[str | None, Query(pattern="^(queued|running|done|failed|cancelled)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> JobList:
     found = await run_in_threadpool(
@@ -90,8 +94,10 @@ async def cancel_job(ctx: Ctx, _who: Analyst, job_id: JobId) -> JobOut:
     "/{job_id}/artifact",
     response_class=Response,
     responses={
-        200: {"content": {"text/html": {"schema": {"type": "string"}}},
-              "description": "A report job's HTML briefing."},
+        200: {
+            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "A report job's HTML briefing.",
+        },
         **responses(401, 404, 422),
     },
     summary="A finished report job's HTML",
@@ -102,5 +108,8 @@ async def artifact(ctx: Ctx, _who: Reader, job_id: JobId) -> Response:
     html = await run_in_threadpool(jobs.get_artifact, ctx.db, job_id)
     if html is None:
         raise ApiError(404, f"no finished report job {job_id}", path="id")
-    return Response(html, media_type="text/html; charset=utf-8",
-                    headers={"Content-Security-Policy": CSP_BRIEFING})
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": CSP_BRIEFING},
+    )

@@ -45,14 +45,18 @@ async def yaml_text(request: Request) -> str:
     """The request body as YAML text (media type and encoding checked)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in YAML_TYPES:
-        raise ApiError(415, f"send the scenario as application/yaml, not {media or 'nothing'}",
-                       path="Content-Type")
+        raise ApiError(
+            415,
+            f"send the scenario as application/yaml, not {media or 'nothing'}",
+            path="Content-Type",
+        )
     body = await request.body()
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ApiError(422, f"the file is not UTF-8 text (byte {exc.start + 1})",
-                       path="body") from None
+        raise ApiError(
+            422, f"the file is not UTF-8 text (byte {exc.start + 1})", path="body"
+        ) from None
 
 
 async def validated(ctx: Ctx, text: str, *, name: str) -> dict[str, Any]:
@@ -90,14 +94,18 @@ def not_found(what: str) -> ApiError:
     responses=responses(401, 403, 409, 413, 415, 422, 503),
     summary="Import a scenario file as version 1",
 )
-async def create_scenario(request: Request, ctx: Ctx, who: Analyst, message: Message = ""
-                          ) -> Saved:
+async def create_scenario(request: Request, ctx: Ctx, who: Analyst, message: Message = "") -> Saved:
     text = await yaml_text(request)
     meta = await loaded(ctx, text, name="scenario.yaml")
     try:
         version = await run_in_threadpool(
-            library.create, ctx.db, scenario_id=meta["id"], text=text, title=meta["title"],
-            message=message or "imported", user_id=who.user_id,
+            library.create,
+            ctx.db,
+            scenario_id=meta["id"],
+            text=text,
+            title=meta["title"],
+            message=message or "imported",
+            user_id=who.user_id,
         )
     except Exists:
         latest = await run_in_threadpool(library.latest_number, ctx.db, meta["id"])
@@ -110,7 +118,7 @@ async def create_scenario(request: Request, ctx: Ctx, who: Analyst, message: Mes
             latest_version=latest,
             diff=None,
         ) from None
-    return Saved(id=version.scenario, version=version.number, meta=version.meta())  # type: ignore[arg-type]
+    return Saved(id=version.scenario, version=version.number, meta=version.meta())
 
 
 @router.get(
@@ -129,7 +137,7 @@ async def list_scenarios(
     found, total = await run_in_threadpool(
         library.list_scenarios, ctx.db, search=q, limit=limit, offset=offset
     )
-    return ScenarioList(total=total, scenarios=[v.meta() for v in found])  # type: ignore[misc]
+    return ScenarioList(total=total, scenarios=[v.meta() for v in found])
 
 
 async def scenario_out(ctx: Ctx, scenario_id: str, number: int | None) -> ScenarioOut:
@@ -151,7 +159,7 @@ async def scenario_out(ctx: Ctx, scenario_id: str, number: int | None) -> Scenar
         version=version.number,
         latest_version=version.latest,
         text=text,
-        meta=version.meta(),  # type: ignore[arg-type]
+        meta=version.meta(),
         info=info,
     )
 
@@ -199,25 +207,33 @@ async def save_scenario(
         raise ApiError(428, "name the version you edited with If-Match: N", path="If-Match")
     match = _ETAG.match(if_match)
     if match is None:
-        raise ApiError(422, f"If-Match must be a version number, not {if_match!r}",
-                       path="If-Match")
+        raise ApiError(422, f"If-Match must be a version number, not {if_match!r}", path="If-Match")
     base = int(match.group(1))
     text = await yaml_text(request)
     meta = await loaded(ctx, text, name=f"{scenario_id}.yaml")
     if meta["id"] != scenario_id:
-        raise ApiError(422, f"the file's id is '{meta['id']}'; in the library it is "
-                       f"'{scenario_id}' and cannot change (import it as a new scenario)",
-                       path="id")
+        raise ApiError(
+            422,
+            f"the file's id is '{meta['id']}'; in the library it is "
+            f"'{scenario_id}' and cannot change (import it as a new scenario)",
+            path="id",
+        )
     try:
         version = await run_in_threadpool(
-            library.save, ctx.db, scenario_id=scenario_id, base=base, text=text,
-            title=meta["title"], message=message, user_id=who.user_id,
+            library.save,
+            ctx.db,
+            scenario_id=scenario_id,
+            base=base,
+            text=text,
+            title=meta["title"],
+            message=message,
+            user_id=who.user_id,
         )
     except Missing:
         raise not_found(f"scenario '{scenario_id}'") from None
     except Conflict as exc:
         raise await conflict(ctx, scenario_id, exc) from None
-    return Saved(id=scenario_id, version=version.number, meta=version.meta())  # type: ignore[arg-type]
+    return Saved(id=scenario_id, version=version.number, meta=version.meta())
 
 
 async def conflict(ctx: Ctx, scenario_id: str, exc: Conflict) -> ApiError:
@@ -227,17 +243,23 @@ async def conflict(ctx: Ctx, scenario_id: str, exc: Conflict) -> ApiError:
         old = await run_in_threadpool(library.get_version, ctx.db, scenario_id, exc.base)
         new = await run_in_threadpool(library.get_version, ctx.db, scenario_id, exc.latest)
         outcome = await ctx.pool.run(
-            "diff", old=old.text, new=new.text, old_name=f"version {exc.base}",
+            "diff",
+            old=old.text,
+            new=new.text,
+            old_name=f"version {exc.base}",
             new_name=f"version {exc.latest}",
         )
         diff = outcome.value if outcome.ok else None
     if exc.base > exc.latest:
         text = f"there is no version {exc.base}; the latest is {exc.latest}"
     else:
-        text = (f"version {exc.base} is not the latest: version {exc.latest} was saved since; "
-                "merge your change into it (the diff shows theirs) and save again")
-    return ApiError(409, text, path="If-Match", base_version=exc.base,
-                    latest_version=exc.latest, diff=diff)
+        text = (
+            f"version {exc.base} is not the latest: version {exc.latest} was saved since; "
+            "merge your change into it (the diff shows theirs) and save again"
+        )
+    return ApiError(
+        409, text, path="If-Match", base_version=exc.base, latest_version=exc.latest, diff=diff
+    )
 
 
 @router.get(
@@ -251,7 +273,7 @@ async def list_versions(ctx: Ctx, _who: Reader, scenario_id: ScenarioId) -> Vers
         found = await run_in_threadpool(library.list_versions, ctx.db, scenario_id)
     except Missing:
         raise not_found(f"scenario '{scenario_id}'") from None
-    return VersionList(scenario=scenario_id, versions=[v.meta() for v in found])  # type: ignore[misc]
+    return VersionList(scenario=scenario_id, versions=[v.meta() for v in found])
 
 
 @router.get(
@@ -261,7 +283,9 @@ async def list_versions(ctx: Ctx, _who: Reader, scenario_id: ScenarioId) -> Vers
     summary="One version of a scenario, with its text",
 )
 async def get_version(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
     number: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> ScenarioOut:
     return await scenario_out(ctx, scenario_id, number)
@@ -271,14 +295,18 @@ async def get_version(
     "/scenarios/{scenario_id}/file",
     response_class=Response,
     responses={
-        200: {"content": {"application/yaml": {"schema": {"type": "string"}}},
-              "description": "The file as written."},
+        200: {
+            "content": {"application/yaml": {"schema": {"type": "string"}}},
+            "description": "The file as written.",
+        },
         **responses(401, 404, 422),
     },
     summary="Export a version as the plain file",
 )
 async def export_file(
-    ctx: Ctx, _who: Reader, scenario_id: ScenarioId,
+    ctx: Ctx,
+    _who: Reader,
+    scenario_id: ScenarioId,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     try:
@@ -305,5 +333,6 @@ async def export_file(
 async def check(request: Request, ctx: Ctx, _who: Reader) -> Checked:
     text = await yaml_text(request)
     result = await validated(ctx, text, name="scenario.yaml")
-    return Checked(ok=not result["errors"], errors=result["errors"], id=result["id"],
-                   title=result["title"])
+    return Checked(
+        ok=not result["errors"], errors=result["errors"], id=result["id"], title=result["title"]
+    )

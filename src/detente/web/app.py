@@ -257,10 +257,19 @@ def _handlers(app: FastAPI) -> None:
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ())]
             where = loc[0] if loc else ""
-            path = ".".join(loc[1:]) if where in ("body", "query", "path", "header") else ".".join(loc)
-            errors.append({"line": None, "column": None, "path": path or where,
-                           "message": f"{where}: {err.get('msg', 'invalid')}" if where else
-                           str(err.get("msg", "invalid"))})
+            path = (
+                ".".join(loc[1:]) if where in ("body", "query", "path", "header") else ".".join(loc)
+            )
+            errors.append(
+                {
+                    "line": None,
+                    "column": None,
+                    "path": path or where,
+                    "message": f"{where}: {err.get('msg', 'invalid')}"
+                    if where
+                    else str(err.get("msg", "invalid")),
+                }
+            )
         return JSONResponse({"errors": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -52,8 +52,9 @@ def make_engine(url: str, *, null_pool: bool = False) -> Engine:
     short-lived processes)."""
     parsed = make_url(url)
     pooling: dict[str, Any] = (
-        {"poolclass": NullPool} if null_pool else {"pool_size": 10, "max_overflow": 40,
-                                                   "pool_timeout": 60}
+        {"poolclass": NullPool}
+        if null_pool
+        else {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
     )
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(

@@ -27,12 +27,15 @@ def _principal(request: Request) -> Principal | None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
-        raise ApiError(401, "give the token as 'Authorization: Bearer TOKEN'",
-                       path="Authorization", headers=_CHALLENGE)
+        raise ApiError(
+            401,
+            "give the token as 'Authorization: Bearer TOKEN'",
+            path="Authorization",
+            headers=_CHALLENGE,
+        )
     who = context(request).tokens.lookup(token)
     if who is None:
-        raise ApiError(401, "unknown or revoked token", path="Authorization",
-                       headers=_CHALLENGE)
+        raise ApiError(401, "unknown or revoked token", path="Authorization", headers=_CHALLENGE)
     return who
 
 
@@ -40,19 +43,28 @@ def reader(request: Request) -> Principal | None:
     """Anyone when reads are open, else any valid token."""
     who = _principal(request)
     if who is None and context(request).settings.reads == "token":
-        raise ApiError(401, "this library needs a token to read (see `detente token create`)",
-                       path="Authorization", headers=_CHALLENGE)
+        raise ApiError(
+            401,
+            "this library needs a token to read (see `detente token create`)",
+            path="Authorization",
+            headers=_CHALLENGE,
+        )
     return who
 
 
 def _needs(role: str, request: Request) -> Principal:
     who = _principal(request)
     if who is None:
-        raise ApiError(401, f"this needs a token of an {role} (see `detente token create`)",
-                       path="Authorization", headers=_CHALLENGE)
+        raise ApiError(
+            401,
+            f"this needs a token of an {role} (see `detente token create`)",
+            path="Authorization",
+            headers=_CHALLENGE,
+        )
     if rank(who.role) < rank(role):
-        raise ApiError(403, f"{who.name} acts as a {who.role} here; this needs an {role}",
-                       path="Authorization")
+        raise ApiError(
+            403, f"{who.name} acts as a {who.role} here; this needs an {role}", path="Authorization"
+        )
     return who
 
 

@@ -40,9 +40,11 @@ class ApiError(Exception):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.errors = list(errors) if errors is not None else [
-            {"line": None, "column": None, "path": path, "message": message}
-        ]
+        self.errors = (
+            list(errors)
+            if errors is not None
+            else [{"line": None, "column": None, "path": path, "message": message}]
+        )
         self.headers = headers
         self.extra = extra
 

@@ -166,13 +166,24 @@ def run_job(url: str, job_id: str, dask: str | None) -> None:
             progress(0, 1)
             html = analysis.report(text, name=name, as_of=as_of, draws=params.get("draws"))
             progress.check()
-            _finish(db, job_id, state="done", done=1, total=1, artifact=html,
-                    result=json.dumps({"bytes": len(html.encode("utf-8"))}))
+            _finish(
+                db,
+                job_id,
+                state="done",
+                done=1,
+                total=1,
+                artifact=html,
+                result=json.dumps({"bytes": len(html.encode("utf-8"))}),
+            )
     except Cancelled:
         _finish(db, job_id, state="cancelled", error="cancelled")
     except DetenteError as exc:
-        _finish(db, job_id, state="failed",
-                error="; ".join(d["message"] for d in analysis.diagnostics(exc)))
+        _finish(
+            db,
+            job_id,
+            state="failed",
+            error="; ".join(d["message"] for d in analysis.diagnostics(exc)),
+        )
     except Exception as exc:
         log.exception("job %s failed", job_id)
         _finish(db, job_id, state="failed", error=f"the job failed: {exc}")
@@ -289,8 +300,9 @@ class JobRunner:
                 )
             )
 
-    def submit(self, *, kind: str, scenario: str, version: int, params: dict[str, Any],
-               user_id: int) -> str:
+    def submit(
+        self, *, kind: str, scenario: str, version: int, params: dict[str, Any], user_id: int
+    ) -> str:
         """Record a job and start it; return its id."""
         job_id = uuid.uuid4().hex
         with self.db.write() as conn:

@@ -96,8 +96,9 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def create(db: Database, *, scenario_id: str, text: str, title: str, message: str,
-           user_id: int) -> Version:
+def create(
+    db: Database, *, scenario_id: str, text: str, title: str, message: str, user_id: int
+) -> Version:
     """Add a new scenario with its first version.
 
     Raises
@@ -125,8 +126,9 @@ def create(db: Database, *, scenario_id: str, text: str, title: str, message: st
     return get_version(db, scenario_id, 1)
 
 
-def save(db: Database, *, scenario_id: str, base: int, text: str, title: str, message: str,
-         user_id: int) -> Version:
+def save(
+    db: Database, *, scenario_id: str, base: int, text: str, title: str, message: str, user_id: int
+) -> Version:
     """Save ``text`` as the version after ``base``, if ``base`` is still the latest.
 
     Raises
@@ -160,9 +162,18 @@ def save(db: Database, *, scenario_id: str, base: int, text: str, title: str, me
     return get_version(db, scenario_id, base + 1)
 
 
-def _insert_version(conn: Connection, scenario_id: str, number: int, parent: int | None,
-                    text: str, digest: str, title: str, message: str, user_id: int,
-                    at: dt.datetime) -> None:
+def _insert_version(
+    conn: Connection,
+    scenario_id: str,
+    number: int,
+    parent: int | None,
+    text: str,
+    digest: str,
+    title: str,
+    message: str,
+    user_id: int,
+    at: dt.datetime,
+) -> None:
     conn.execute(
         insert(versions).values(
             scenario_id=scenario_id,
@@ -219,8 +230,9 @@ def _version(row: Any, text: str | None = None) -> Version:
     )
 
 
-def get_version(db: Database, scenario_id: str, number: int | None = None, *,
-                with_text: bool = True) -> Version:
+def get_version(
+    db: Database, scenario_id: str, number: int | None = None, *, with_text: bool = True
+) -> Version:
     """A version (the latest when ``number`` is None), with its text.
 
     Raises
@@ -234,9 +246,7 @@ def get_version(db: Database, scenario_id: str, number: int | None = None, *,
         .select_from(versions.join(scenarios).join(users, users.c.id == versions.c.author))
         .where(versions.c.scenario_id == scenario_id)
     )
-    query = query.where(
-        versions.c.number == (scenarios.c.latest if number is None else number)
-    )
+    query = query.where(versions.c.number == (scenarios.c.latest if number is None else number))
     with db.read() as conn:
         row = conn.execute(query).first()
     if row is None:
@@ -259,28 +269,33 @@ def list_versions(db: Database, scenario_id: str) -> list[Version]:
     return [_version(r) for r in rows]
 
 
-def list_scenarios(db: Database, *, search: str | None = None, limit: int = 100,
-                   offset: int = 0) -> tuple[list[Version], int]:
+def list_scenarios(
+    db: Database, *, search: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[Version], int]:
     """The latest version of every scenario (most recently changed first) and the count."""
     query = (
         select(*_META)
         .select_from(versions.join(scenarios).join(users, users.c.id == versions.c.author))
         .where(versions.c.number == scenarios.c.latest)
     )
-    count = select(func.count()).select_from(
-        versions.join(scenarios)
-    ).where(versions.c.number == scenarios.c.latest)
+    count = (
+        select(func.count())
+        .select_from(versions.join(scenarios))
+        .where(versions.c.number == scenarios.c.latest)
+    )
     if search:
-        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_"
-        ) + "%"
+        pattern = (
+            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         cond = or_(
             func.lower(scenarios.c.id).like(pattern, escape="\\"),
             func.lower(versions.c.title).like(pattern, escape="\\"),
         )
         query = query.where(cond)
         count = count.where(cond)
-    query = query.order_by(scenarios.c.updated_at.desc(), scenarios.c.id).limit(limit).offset(offset)
+    query = (
+        query.order_by(scenarios.c.updated_at.desc(), scenarios.c.id).limit(limit).offset(offset)
+    )
     with db.read() as conn:
         rows = conn.execute(query).all()
         total = int(conn.execute(count).scalar() or 0)

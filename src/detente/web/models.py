@@ -23,7 +23,16 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["ROLES", "analysis_cache", "jobs", "metadata", "scenarios", "tokens", "users", "versions"]
+__all__ = [
+    "ROLES",
+    "analysis_cache",
+    "jobs",
+    "metadata",
+    "scenarios",
+    "tokens",
+    "users",
+    "versions",
+]
 
 ROLES = ("reader", "analyst", "admin")
 

@@ -135,7 +135,9 @@ class AnalysisPool:
             return Outcome("timeout", f"the analysis took longer than {self.timeout:g} s")
         except BrokenProcessPool:
             self._replace(executor)
-            return Outcome("unavailable", "the analysis process stopped (out of memory?); try again")
+            return Outcome(
+                "unavailable", "the analysis process stopped (out of memory?); try again"
+            )
         if status == "crash":
             log.error("analysis %s failed:\n%s", function, value)
             last = str(value).strip().splitlines()[-1] if str(value).strip() else "no reason given"

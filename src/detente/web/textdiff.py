@@ -22,7 +22,11 @@ def diff_lines(old: str, new: str, *, old_name: str, new_name: str) -> dict[str,
                 for n in range(i2 - i1)
             )
             continue
-        lines.extend({"op": "delete", "old": i + 1, "new": None, "text": a[i]} for i in range(i1, i2))
-        lines.extend({"op": "insert", "old": None, "new": j + 1, "text": b[j]} for j in range(j1, j2))
+        lines.extend(
+            {"op": "delete", "old": i + 1, "new": None, "text": a[i]} for i in range(i1, i2)
+        )
+        lines.extend(
+            {"op": "insert", "old": None, "new": j + 1, "text": b[j]} for j in range(j1, j2)
+        )
     changed = sum(1 for line in lines if line["op"] != "equal")
     return {"unified": unified, "lines": lines, "changed": changed}

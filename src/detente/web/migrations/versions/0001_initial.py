@@ -49,9 +49,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "versions",
-        sa.Column(
-            "scenario_id", sa.String(128), sa.ForeignKey("scenarios.id"), primary_key=True
-        ),
+        sa.Column("scenario_id", sa.String(128), sa.ForeignKey("scenarios.id"), primary_key=True),
         sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("parent", sa.Integer, nullable=True),
         sa.Column("text", sa.Text, nullable=False),
