@@ -169,6 +169,13 @@ class TokenCache:
         self._seen: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
 
+    def recent(self, token: str) -> tuple[bool, Principal | None]:
+        """(True, who) for a token looked up within ``ttl`` seconds; (False, None) otherwise."""
+        hit = self._seen.get(digest(token))
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return True, hit[1]
+        return False, None
+
     def lookup(self, token: str) -> Principal | None:
         key = digest(token)
         hit = self._seen.get(key)

@@ -30,7 +30,7 @@ async def health(ctx: Ctx) -> Health:
     summary="Who the token stands for, and whether reads need one",
 )
 async def me(request: Request, ctx: Ctx) -> Me:
-    who = await run_in_threadpool(reader, request)
+    who = await reader(request)
     user = UserOut(name=who.name, role=who.role) if who else None
     return Me(user=user, reads=ctx.settings.reads)
 

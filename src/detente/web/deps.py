@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from detente.web.accounts import Principal, rank
 from detente.web.app import Context
@@ -20,7 +21,7 @@ def context(request: Request) -> Context:
     return ctx
 
 
-def _principal(request: Request) -> Principal | None:
+async def _principal(request: Request) -> Principal | None:
     header = request.headers.get("authorization")
     if header is None:
         return None
@@ -33,15 +34,18 @@ def _principal(request: Request) -> Principal | None:
             path="Authorization",
             headers=_CHALLENGE,
         )
-    who = context(request).tokens.lookup(token)
+    tokens = context(request).tokens
+    found, who = tokens.recent(token)  # no thread hop for a token seen in the last seconds
+    if not found:
+        who = await run_in_threadpool(tokens.lookup, token)
     if who is None:
         raise ApiError(401, "unknown or revoked token", path="Authorization", headers=_CHALLENGE)
     return who
 
 
-def reader(request: Request) -> Principal | None:
+async def reader(request: Request) -> Principal | None:
     """Anyone when reads are open, else any valid token."""
-    who = _principal(request)
+    who = await _principal(request)
     if who is None and context(request).settings.reads == "token":
         raise ApiError(
             401,
@@ -52,8 +56,8 @@ def reader(request: Request) -> Principal | None:
     return who
 
 
-def _needs(role: str, request: Request) -> Principal:
-    who = _principal(request)
+async def _needs(role: str, request: Request) -> Principal:
+    who = await _principal(request)
     if who is None:
         raise ApiError(
             401,
@@ -68,12 +72,12 @@ def _needs(role: str, request: Request) -> Principal:
     return who
 
 
-def analyst(request: Request) -> Principal:
-    return _needs("analyst", request)
+async def analyst(request: Request) -> Principal:
+    return await _needs("analyst", request)
 
 
-def admin(request: Request) -> Principal:
-    return _needs("admin", request)
+async def admin(request: Request) -> Principal:
+    return await _needs("admin", request)
 
 
 Ctx = Annotated[Context, Depends(context)]
