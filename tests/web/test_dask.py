@@ -20,7 +20,7 @@ def scheduler() -> Iterator[str]:
         threads_per_worker=1,
         processes=False,
         protocol="tcp://",
-        dashboard_address=None,
+        dashboard_address=":0",
     )
     try:
         yield str(cluster.scheduler_address)
