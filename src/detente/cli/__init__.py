@@ -31,6 +31,7 @@ def _register() -> None:
         "timeline",
         "report",
         "record",
+        "serve",
     ):
         try:
             importlib.import_module(f"detente.cli.{name}")

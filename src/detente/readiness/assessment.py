@@ -48,7 +48,7 @@ from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
 from detente.readiness.nash import NashSolution, solve_nash
 from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.solver import Budget, SolverError
-from detente.readiness.verdict import Verdict, verdict_for
+from detente.readiness.verdict import Verdict, headline, verdict_for
 from detente.readiness.zopa import RedLineIntervals, ZopaBox, red_line_intervals, zopa_box
 
 if TYPE_CHECKING:
@@ -241,33 +241,11 @@ class Assessment:
     # ---- output ----------------------------------------------------------------------------
     def headline(self) -> str:
         """The verdict in one sentence."""
-        names = dict(zip(self._problem.actors, self._problem.actor_names, strict=True))
-        who = _join([names[a] for a in self._problem.actors])
-        veto_unmet = [p for p in self.preconditions if p.veto]
-        if self.margin is None:
-            why_no = "their red lines cannot all hold at once"
-        else:
-            why_no = (
-                f"no deal beats fighting on for all of them (gap {-self.margin:.3f}: the utility "
-                "each would still have to give up)"
-            )
-        every = "both" if len(self._problem.actors) == 2 else "all"
-        if self.verdict == "ripe":
-            return (
-                f"Ripe: {who} can open talks, and a deal exists that {every} of them prefer to "
-                f"fighting on (margin {self.margin:.3f})."
-            )
-        if self.verdict == "blocked":
-            return (
-                f"Blocked: a deal exists that {who} {every} prefer to fighting on (margin "
-                f"{self.margin:.3f}), but talks cannot open until "
-                f"{_join([p.label for p in veto_unmet])}."
-            )
-        if self.verdict == "premature":
-            return f"Premature: {who} could meet, but {why_no}."
-        return (
-            f"Not ripe: talks cannot open until {_join([p.label for p in veto_unmet])}, and "
-            f"{why_no}."
+        return headline(
+            verdict=self.verdict,
+            parties=self._problem.actor_names,
+            margin=self.margin,
+            unmet=[p.label for p in self.preconditions if p.veto],
         )
 
     def explain(self) -> str:
@@ -409,12 +387,6 @@ def _few(paths: tuple[str, ...], shown: int = 4) -> str:
     if len(paths) <= shown:
         return "the levers of " + ", ".join(paths)
     return f"the levers of {len(paths)} judgments ({', '.join(paths[:shown])}, ...)"
-
-
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _zartman(

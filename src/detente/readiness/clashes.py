@@ -29,6 +29,7 @@ from detente.readiness.fastpath import margin_batch
 from detente.readiness.margin import ZOPA_TOL
 from detente.readiness.problem import Problem
 from detente.readiness.solver import BudgetExceeded
+from detente.readiness.verdict import join
 
 __all__ = ["Clash", "ClashSearch", "Constraint", "red_line_clashes", "zopa_blockers"]
 
@@ -65,17 +66,11 @@ class Clash:
         if self.kind == "red_lines":
             if len(parts) == 1:
                 return f"{parts[0]} cannot be met by any outcome."
-            return f"{_join(parts)} cannot all hold at once."
-        return f"Dropping {_join(parts)} would open a zone of agreement."
+            return f"{join(list(parts))} cannot all hold at once."
+        return f"Dropping {join(list(parts))} would open a zone of agreement."
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "constraints": [c.to_dict() for c in self.constraints]}
-
-
-def _join(parts: Sequence[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _red_line_constraint(problem: Problem, i: int) -> Constraint:
