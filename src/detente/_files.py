@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from detente.errors import InputError
+from detente.errors import InputError, ProblemTooLarge
 
 __all__ = ["check_target", "read_bounded", "write_atomic"]
 
@@ -65,8 +65,10 @@ def read_bounded(
     Raises
     ------
     detente.errors.InputError
-        The path is missing, unreadable or a directory, the input is over ``limit`` bytes, or it
-        did not end within ``timeout`` seconds.
+        The path is missing, unreadable or a directory, or the input did not end within
+        ``timeout`` seconds.
+    detente.errors.ProblemTooLarge
+        The input is over ``limit`` bytes (refused before reading when it is a regular file).
     """
     name = str(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -83,13 +85,13 @@ def read_bounded(
         too_big = f"{what} over {_size(limit)} are refused"
         if stat.S_ISREG(info.st_mode):
             if info.st_size > limit:
-                raise InputError(f"file is {_size(info.st_size)}; {too_big}", file=name)
+                raise ProblemTooLarge(f"file is {_size(info.st_size)}; {too_big}", file=name)
             os.set_blocking(fd, True)
             data = _read_file(fd, limit)
         else:
             data = _read_stream(fd, limit, timeout, name)
         if len(data) > limit:
-            raise InputError(f"more than {_size(limit)} read; {too_big}", file=name)
+            raise ProblemTooLarge(f"more than {_size(limit)} read; {too_big}", file=name)
         return data
     except OSError as exc:
         raise _os_error(exc, name, "cannot read") from None

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente._input import read_bounded
+from detente._files import read_bounded
 from detente.bargaining import EUMSettings, expected_utility, forecast_table
 from detente.bargaining.settings import MAX_ACTORS, MAX_EUM_TERMS, check_eum_size
 from detente.bargaining.table import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, read_table_text
@@ -24,9 +24,11 @@ HEADER = "actor,capability,position,salience\n"
 
 # -- bounded reads ------------------------------------------------------------------------------
 def test_a_device_is_read_up_to_the_limit_only() -> None:
-    with pytest.raises(ProblemTooLarge, match="larger than the limit of 1,000 bytes"):
-        read_bounded("/dev/zero", limit=1000, what="actor table")
-    with pytest.raises(ProblemTooLarge, match="the actor table is larger than the limit of 10 MiB"):
+    with pytest.raises(ProblemTooLarge, match="more than 1,000 bytes read; actor tables over"):
+        read_bounded("/dev/zero", limit=1000, timeout=5, what="actor tables")
+    with pytest.raises(
+        ProblemTooLarge, match="more than 10 MiB read; actor tables over 10 MiB are refused"
+    ):
         forecast_table("/dev/zero")
 
 
@@ -34,8 +36,8 @@ def test_a_fifo_without_a_writer_gives_up_after_the_wait(tmp_path: Path) -> None
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     began = time.monotonic()
-    with pytest.raises(InputError, match=r"no data arrived .* within 0.3 s"):
-        read_bounded(fifo, limit=100, what="actor table", wait=0.3)
+    with pytest.raises(InputError, match=r"no end of input within 0.3 s"):
+        read_bounded(fifo, limit=100, timeout=0.3, what="actor tables")
     assert time.monotonic() - began < 5
 
 
@@ -56,14 +58,14 @@ def test_a_fifo_with_a_writer_is_read(tmp_path: Path) -> None:
 
 def test_files_directories_and_limits(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
-        read_bounded(tmp_path / "missing.csv", limit=10, what="actor table")
+        read_bounded(tmp_path / "missing.csv", limit=10, timeout=5, what="actor tables")
     with pytest.raises(InputError, match="is a directory"):
-        read_bounded(tmp_path, limit=10, what="actor table")
+        read_bounded(tmp_path, limit=10, timeout=5, what="actor tables")
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * 11)
-    with pytest.raises(ProblemTooLarge, match="limit of 10 bytes"):
-        read_bounded(big, limit=10, what="actor table")
-    assert read_bounded(big, limit=11, what="actor table") == b"x" * 11
+    with pytest.raises(ProblemTooLarge, match="file is 11 bytes; actor tables over 10 bytes"):
+        read_bounded(big, limit=10, timeout=5, what="actor tables")
+    assert read_bounded(big, limit=11, timeout=5, what="actor tables") == b"x" * 11
 
 
 def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:

@@ -390,7 +390,7 @@ CORPUS: tuple[Case, ...] = (
         "table-dev-zero",
         6,
         ("forecast", "--table", "/dev/zero"),
-        first=r"^detente: error: /dev/zero: the actor table is larger than the limit of 10 MiB$",
+        first=r"^detente: error: /dev/zero: more than 10 MiB read; actor tables over 10 MiB are refused$",
     ),
     Case(
         "table-fifo",

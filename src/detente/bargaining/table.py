@@ -41,7 +41,7 @@ from typing import Literal
 
 import numpy as np
 
-from detente._input import read_bounded
+from detente._files import read_bounded
 from detente.bargaining._baselines import FloatArray
 from detente.bargaining.engine import (
     METHODS,
@@ -70,6 +70,8 @@ _ALIASES = {"name": "actor"}
 DEFAULT_ISSUE = "issue"
 #: Largest table read, in bytes (the scenario file's limit too).
 MAX_TABLE_BYTES = 10 * 2**20
+#: Seconds a pipe, FIFO or device may take to deliver the whole table.
+READ_TIMEOUT = 5.0
 #: Most columns in the header.
 MAX_TABLE_COLUMNS = 1000
 #: Most data rows (actor-issue pairs).
@@ -91,7 +93,7 @@ class TableIssue:
 
 def read_table(path: str | Path, *, salience_scale: SalienceScale = "auto") -> list[TableIssue]:
     """Read an actor table from a file, a pipe or a device (see the module docstring)."""
-    data = read_bounded(path, limit=MAX_TABLE_BYTES, what="actor table")
+    data = read_bounded(path, limit=MAX_TABLE_BYTES, timeout=READ_TIMEOUT, what="actor tables")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
