@@ -396,7 +396,7 @@ CORPUS: tuple[Case, ...] = (
         "table-fifo",
         6,
         ("forecast", "--table", "{tmp}/fifo"),
-        first=r"^detente: error: \S+fifo: no data arrived from this pipe, FIFO or device within 5 s",
+        first=r"^detente: error: \S+fifo: no end of input within 5 s",
         setup=_fifo,
     ),
     Case(
