@@ -142,3 +142,30 @@ def test_cli_default_draws_match_the_library() -> None:
     from detente.record import DEFAULT_DRAWS
 
     assert DRAWS == DEFAULT_DRAWS
+
+
+def test_signature_counts_the_stage() -> None:
+    """A precondition for signing, drawn independently (bernoulli 0.5): signature is
+    P(talks) x P(signable) = 0.25 x 0.5, while talks and deal are as before."""
+    text = (DATA / "talks-quarter.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "      - requires: a_ready\n",
+        "      - requires: a_ready\n      - requires: parliament_agrees\n        for: agreement\n",
+    )
+    text = text.replace(
+        "  a_ready: {value: false}\n",
+        "  a_ready: {value: false}\n  parliament_agrees: {value: false}\n",
+    )
+    text = text.replace(
+        "  facts.a_ready: {choice: [true, false, false, false]}\n",
+        "  facts.a_ready: {choice: [true, false, false, false]}\n"
+        "  facts.parliament_agrees: {bernoulli: 0.5}\n",
+    )
+    from detente.scenario import loads
+
+    result = forecast_questions(loads(text), n=8000, seed=3)
+    by_id = {f.question: f for f in result.forecasts}
+    assert _within(by_id["talks"].probability, 0.25, 8000)
+    assert by_id["deal"].probability == 1.0
+    assert _within(by_id["signed"].probability, 0.125, 8000)
+    assert by_id["signed"].probability < by_id["talks"].probability
