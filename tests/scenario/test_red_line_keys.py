@@ -137,7 +137,8 @@ def test_resolve_names_the_red_line_judgments() -> None:
     assert (active.kind, active.value, active.role) == ("bool", True, "red_line_active")
     theta = resolve(s, "actors.A.red_lines.0.threshold")
     assert (theta.kind, theta.value, theta.role) == ("number", 50.0, "red_line")
-    assert theta.low == -math.inf and theta.high == math.inf
+    assert theta.low is None and theta.high is None  # any finite number
+    assert theta.check(-1e6) == -1e6
     with pytest.raises(InputError, match="names no threshold; give it 'threshold: NUMBER'"):
         resolve(s, "actors.A.red_lines.1.threshold")
     with pytest.raises(InputError, match=r"A has no red line '7' \(it has 2, numbered 0 to 1"):
@@ -257,3 +258,17 @@ def test_bernoulli_on_a_number_is_refused() -> None:
     text = scenario(rest="uncertainty:\n  actors.B.positions.territory: {bernoulli: 0.5}\n")
     errs = errors(text)
     assert any("this judgment is a number" in e for e in errs), errs
+
+
+def test_describe_shows_the_keys_and_the_signing_preconditions() -> None:
+    from detente.scenario.describe import describe_scenario
+
+    text = describe_scenario(loads(scenario())).to_text()
+    assert "half the land: territory >= threshold (threshold 50; a real red line with " in text
+    assert "probability 0.6)" in text
+    assert "Preconditions for talks and for signing" in text
+    assert "- referendum (for signing)" in text
+    assert "- not referendum\n" in text or text.rstrip().endswith("- not referendum")
+    talks_only = describe_scenario(loads(scenario(pre="      - requires: referendum\n")))
+    assert "Preconditions for talks\n" in talks_only.to_text() + "\n"
+    assert "for signing" not in talks_only.to_text()

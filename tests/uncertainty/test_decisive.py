@@ -179,3 +179,15 @@ def test_a_what_if_fixes_the_red_line() -> None:
     assert summary["verdict"].probability("ripe").probability == 1.0  # type: ignore[union-attr]
     assert summary.decisive is not None and summary.decisive.entropy == 0.0
     assert "nothing uncertain does" in summary.decisive.explain()
+
+
+def test_a_threshold_distribution_is_not_truncated_at_zero() -> None:
+    s = loads(
+        _clash_yaml().replace(
+            "uncertainty:\n", "uncertainty:\n  actors.A.red_lines.0.threshold: {normal: [0, 10]}\n"
+        )
+    )
+    j = next(j for j in uncertain_judgments(s) if j.path.endswith("threshold"))
+    assert j.valid == (-math.inf, math.inf)
+    x = sample((j,), 4000, seed=1)[:, 0]
+    assert (x < 0).mean() == pytest.approx(0.5, abs=0.05)

@@ -258,7 +258,7 @@ def _red_line(actor: Actor, actor_id: str, rest: list[str], path: str) -> Judgme
                 f"{path}: red line {index} of {actor_id} names no threshold; give it "
                 "'threshold: NUMBER' and write 'threshold' in its rule where that number goes"
             )
-        return Judgment(path, "number", line.threshold, -math.inf, math.inf)
+        return Judgment(path, "number", line.threshold)  # any finite number: no bounds
     raise InputError(
         f"{path}: a red line's judgments are 'active' (true or false) and 'threshold' "
         f"(its named number){did_you_mean(what, ('active', 'threshold'))}"

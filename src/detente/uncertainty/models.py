@@ -61,8 +61,11 @@ def uncertain_judgments(scenario: Scenario) -> tuple[Judgment, ...]:
             assert j.issue is not None
             spec = spec.encoded(scenario.issues[j.issue].to_number)
         elif j.kind == "number":
-            # a capability must stay positive; an unbounded low end is the scale's 0
+            # a capability must stay positive; an unbounded low end is the scale's 0, except for
+            # a red line's named threshold, which may be any number
             low = 1e-9 if j.role == "capability" else (0.0 if j.low is None else j.low)
+            if j.role == "red_line" and j.low is None:
+                low = -math.inf
             j = dataclasses.replace(j, low=low, high=math.inf if j.high is None else j.high)
         out.append(dataclasses.replace(j, distribution=spec))
     return tuple(out)
