@@ -6,10 +6,10 @@
 2. 4,096-state conflicts with 3, 4 and 6 DMs (12 options); the published tool (GMCR+) needs
    100 s, 200 s and more than 300 s for those.
 3. Baseline measured in the same run: a straightforward per-state Python implementation of the
-   same definitions (for each state, each UI, a breadth-first search of the opponents' reachable
-   set over (state, last mover) pairs, as the textbook states them), run on a random subset of
-   states of conflict 1 using the engine's own move lists, and extrapolated to all states.  Its
-   verdicts on the subset are checked against the engine's.
+   same definitions (for each state, each UI, a search of the opponents' reachable set over
+   (state, last mover) pairs, as the textbook states them), with moves and preferences built from
+   the conflict's data (not from the engine), run on a random subset of states of conflict 1 and
+   extrapolated to all states.  Its verdicts on the subset are checked against the engine's.
 
 Run: ``.venv/bin/python benchmarks/bench_graph.py [--baseline-states 60] [--seed 1]``.
 """
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from detente.graph import stability
-from detente.scenario.strategy import Strategy
+from detente.scenario.strategy import RankingSpec, Strategy
 
 FOUR = ("nash", "gmr", "smr", "seq")
 
@@ -49,14 +49,45 @@ def peak_rss_mb() -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 2**20
 
 
-def naive_stable(result: Any, concept: str, i: int, s: int) -> bool:
-    """Per-state textbook check using the engine's move lists (the baseline)."""
-    solved = result._solved
-    P = solved.conflict.payoff
-    n = len(solved.conflict.dms)
-    opp = [d for d in range(n) if d != i]
-    graphs = [solved.uis[d] if concept == "seq" else solved.moves[d].graph for d in opp]
-    ui = solved.uis[i].successors(s).tolist()
+class Reference:
+    """The textbook conflict of :func:`random_conflict`, built from its data, not from the engine.
+
+    Every option vector is a state and all options are reversible, so state ``s`` (0-based, in
+    ascending decimal order) is the vector with decimal code ``s``, and DM ``d`` moves by flipping
+    any non-empty subset of its own ``per_dm`` option bits.  Payoffs come from the rankings.
+    """
+
+    def __init__(self, strategy: Strategy, per_dm: int) -> None:
+        self.dms = list(strategy.decision_makers)
+        m = 2 ** (len(self.dms) * per_dm)
+        self.payoff = []
+        for dm in self.dms:
+            spec = strategy.preferences[dm]
+            assert isinstance(spec, RankingSpec)
+            ranking = [int(code) for code in spec.ranking]  # most preferred first
+            payoff = np.empty(m, dtype=np.int64)
+            payoff[ranking] = np.arange(m, 0, -1)
+            self.payoff.append(payoff)
+        self.masks = []
+        for d in range(len(self.dms)):
+            bits = [1 << (d * per_dm + k) for k in range(per_dm)]
+            self.masks.append(
+                [sum(b for j, b in enumerate(bits) if sub >> j & 1) for sub in range(1, 2**per_dm)]
+            )
+
+    def moves(self, d: int, s: int) -> list[int]:
+        return [s ^ mask for mask in self.masks[d]]
+
+    def uis(self, d: int, s: int) -> list[int]:
+        return [t for t in self.moves(d, s) if self.payoff[d][t] > self.payoff[d][s]]
+
+
+def naive_stable(ref: Reference, concept: str, i: int, s: int) -> bool:
+    """Per-state textbook check (the baseline): for each UI, search the opponents' reach."""
+    P = ref.payoff
+    opp = [d for d in range(len(ref.dms)) if d != i]
+    step = ref.uis if concept == "seq" else ref.moves
+    ui = ref.uis(i, s)
     if concept == "nash":
         return not ui
     for s1 in ui:
@@ -65,17 +96,16 @@ def naive_stable(result: Any, concept: str, i: int, s: int) -> bool:
         ok = False
         while todo and not ok:
             x, last = todo.pop()
-            for k, g in enumerate(graphs):
+            for k in opp:
                 if k == last:
                     continue
-                for t in g.successors(x).tolist():
+                for t in step(k, x):
                     if (t, k) in seen:
                         continue
                     seen.add((t, k))
                     todo.append((t, k))
                     if P[i][t] <= P[i][s] and (
-                        concept != "smr"
-                        or all(P[i][u] <= P[i][s] for u in solved.moves[i].graph.successors(t))
+                        concept != "smr" or all(P[i][u] <= P[i][s] for u in ref.moves(i, t))
                     ):
                         ok = True
                         break
@@ -136,12 +166,14 @@ def main() -> None:
     subset = rng.choice(m, size=min(args.baseline_states, m), replace=False)
     t0 = time.perf_counter()
     c0 = time.process_time()
+    ref = Reference(strategy, 4)
+    assert all(state.decimal == (k,) for k, state in enumerate(result.states))
+    stable = {c: {dm: set(result.stability[c][dm]) for dm in ref.dms} for c in FOUR}
     agree = True
-    st = result._solved.stable
     for s in subset.tolist():
         for c in FOUR:
-            for i in range(4):
-                agree &= naive_stable(result, c, i, s) == bool(st[c][i, s])
+            for i, dm in enumerate(ref.dms):
+                agree &= naive_stable(ref, c, i, s) == (s + 1 in stable[c][dm])
     t_naive = time.perf_counter() - t0
     c_naive = time.process_time() - c0
     per_state = t_naive / subset.size

@@ -24,7 +24,7 @@ import numpy as np
 
 from detente.readiness import assess, compile_problem, margin_batch
 from detente.readiness.problem import Problem
-from detente.readiness.terms import _axes, _grid, efficient_axes, grid_utilities, pareto_mask
+from detente.readiness.terms import efficient_axes, grid_utilities, pareto_mask
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "scenarios" / "russia-ukraine-2022-12.yaml"
@@ -105,6 +105,22 @@ def synthetic(points: int) -> Problem:
     )
 
 
+def grid_axes(problem: Problem, points: int) -> list[np.ndarray]:
+    """Per issue, the grid values: ``points`` evenly spaced on a scale, every option's rank."""
+    return [
+        np.arange(len(problem.options[k]), dtype=float)
+        if problem.options[k]
+        else np.linspace(problem.low[k], problem.high[k], points)
+        for k in range(problem.n_issues)
+    ]
+
+
+def grid_outcomes(axes: list[np.ndarray]) -> np.ndarray:
+    """Every outcome of the product grid, one row each, in the C order of ``grid_utilities``."""
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return np.stack([g.ravel() for g in mesh], axis=-1)
+
+
 def bench_outcome_space() -> None:
     try:
         import negmas  # noqa: F401
@@ -115,10 +131,9 @@ def bench_outcome_space() -> None:
     print("3. discretised 3-party, 5-issue space (ZOPA, Pareto frontier, Nash point):")
     for points in (6, 10, 16):
         problem = synthetic(points)
-        X = _grid(problem, points, 2_000_000)
+        axes = grid_axes(problem, points)
+        X = grid_outcomes(axes)
         r = problem.reservation()
-
-        axes = _axes(problem, points)
 
         def zopa(
             problem: Problem = problem, X: np.ndarray = X, r: np.ndarray = r, axes: Any = axes
@@ -132,7 +147,7 @@ def bench_outcome_space() -> None:
 
         def frontier(problem: Problem = problem, points: int = points) -> np.ndarray:
             # the Pareto frontier of the whole grid (as NegMAS computes it)
-            Ue = grid_utilities(problem, efficient_axes(problem, _axes(problem, points)))
+            Ue = grid_utilities(problem, efficient_axes(problem, grid_axes(problem, points)))
             return np.asarray(Ue[pareto_mask(Ue)])
 
         t_front = best_of(frontier, repeat=3)

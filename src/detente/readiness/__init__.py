@@ -1,6 +1,6 @@
 """The readiness engine: can talks start, and if not, why not and what would change that?
 
-MODELS.md §1-§2: utilities and reservation values of the veto actors, the negotiability margin
+docs/models.md §1-§2: utilities and reservation values of the veto actors, the negotiability margin
 m* and the closest deal x* (exact LP/MILP with HiGHS), the verdict (``ripe``, ``blocked``,
 ``premature``, ``not_ripe``), clashes, levers, Zartman's ripeness components, Nash terms, the
 Pareto frontier of the ZOPA, what-ifs, and the vectorised fast path used by levers and Monte Carlo.

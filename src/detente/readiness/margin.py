@@ -1,6 +1,6 @@
 """The negotiability margin m* and the closest deal x*, solved exactly with HiGHS.
 
-MODELS.md §2: with veto actors V,
+docs/models.md §2: with veto actors V,
 
 .. math:: m^* = \\max_{x \\in X,\\ x \\models \\text{red lines}} \\ \\min_{i \\in V} (u_i(x) - r_i).
 
