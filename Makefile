@@ -28,8 +28,9 @@ demo: install
 	$(BIN)/detente report $(FLAGSHIP) -o out/briefing.html --simulate 10000 --force
 
 # Every test, the slow ones included; pytest's last line gives the suite's wall time.
-# --dist loadgroup keeps the tests that share a Dask cluster on one worker (one cluster).
-PYTEST := -m pytest -q -n 2 --dist loadgroup
+# --dist loadscope runs each module on one worker: module-scoped fixtures are built once, and
+# the Dask tests (one module) share one cluster.
+PYTEST := -m pytest -q -n 2 --dist loadscope
 
 test: install-test
 	$(BIN)/python $(PYTEST) --durations=10

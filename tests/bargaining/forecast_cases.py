@@ -21,7 +21,8 @@ class ECCase:
     high: float
 
 
-EC_CASE = Path(__file__).resolve().parents[1] / "data" / "cases" / "eum" / "ec_car_emissions_1985.yaml"
+DATA = Path(__file__).resolve().parents[1] / "data"
+EC_CASE = DATA / "cases" / "eum" / "ec_car_emissions_1985.yaml"
 
 
 def load_ec(path: Path = EC_CASE) -> ECCase:

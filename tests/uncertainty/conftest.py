@@ -1,10 +1,12 @@
 """Fixtures of the uncertainty tests: one real Dask cluster for the whole session.
 
 Starting a scheduler and its workers costs seconds, so every test that needs a cluster shares
-this one (``dask_cluster``); those tests carry the ``slow`` marker and the ``xdist_group`` "dask",
-so that with ``--dist loadgroup`` (as ``make test`` runs) they share one worker process and hence
-one cluster.  The cluster is what a user runs: ``dask scheduler`` and two ``dask worker``
-processes on 127.0.0.1, started from the command line and torn down at the end.
+this one (``dask_cluster``); those tests carry the ``slow`` marker and live in one module,
+``test_unc_runner.py``, which ``make test`` (``--dist loadscope``) runs on one pytest-xdist
+worker, so one cluster serves them all.  (xdist's ``loadgroup`` would say this per test, but it
+silently stops grouping with pytest >= 9.2: pytest-dev/pytest-xdist#1386.)  The cluster is what a user runs: ``dask scheduler`` and two ``dask worker``
+processes on 127.0.0.1, started from the command line, ready (both workers registered) before
+the first test uses it, and torn down at the end.
 """
 
 from __future__ import annotations
@@ -50,6 +52,14 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float) 
     pytest.fail(f"dask scheduler did not listen on port {port} within {seconds} s")
 
 
+def _wait_for_workers(address: str, count: int, seconds: float) -> None:
+    # The tests time their own calls; a worker still starting up must not count against them.
+    import distributed
+
+    with distributed.Client(address, timeout=seconds) as client:
+        client.wait_for_workers(count, timeout=seconds)
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
@@ -89,6 +99,7 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         env=env,
                     )
                 )
+        _wait_for_workers(address, WORKERS, 120)
         yield address
     finally:
         for process in reversed(processes):

@@ -60,11 +60,11 @@ def test_two_processes_give_identical_outputs(reference: dict[str, np.ndarray]) 
 
 
 # The Dask tests share one real cluster (a scheduler and two workers) per session: the
-# `dask_cluster` fixture of tests/uncertainty/conftest.py.
+# `dask_cluster` fixture of tests/uncertainty/conftest.py.  Keep them in this module: `make test`
+# distributes whole modules to its workers (--dist loadscope), so they share one worker.
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("dask")
 def test_dask_cluster_run_gives_identical_outputs(
     reference: dict[str, np.ndarray], dask_cluster: str
 ) -> None:
@@ -75,7 +75,6 @@ def test_dask_cluster_run_gives_identical_outputs(
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("dask")
 def test_dask_cluster_evaluate_gives_identical_outputs(dask_cluster: str) -> None:
     rows = sample(SPECS, 3000, seed=5)
     _same(evaluate(MODEL, rows, chunk_size=700), evaluate(MODEL, rows, scheduler=dask_cluster))
@@ -202,7 +201,6 @@ def test_model_errors_in_worker_processes_propagate() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("dask")
 def test_model_errors_on_dask_workers_propagate(dask_cluster: str) -> None:
     # The model must be importable on the workers: a test module's function would not be.
     too_wide = Linear(weights=(1.0,) * 5)
