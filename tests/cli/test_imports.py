@@ -98,7 +98,7 @@ def test_assess_needs_the_solver_but_no_tables_charts_or_clusters() -> None:
 def test_cli_copies_of_engine_constants_are_equal() -> None:
     # The command modules repeat a few engine constants so that --help imports no engine.
     from detente.bargaining import METHODS
-    from detente.bargaining.eum import DEFAULT_ROUNDS
+    from detente.bargaining.settings import DEFAULT_ROUNDS
     from detente.cli import forecast as cli_forecast
     from detente.cli import timeline as cli_timeline
     from detente.timeline.events import FORMATS
