@@ -19,7 +19,16 @@ def _register() -> None:
     # Importing a command module registers its commands; a module not written yet is skipped.
     import importlib
 
-    for name in ("scenario", "assess", "stability", "forecast", "simulate", "timeline", "report"):
+    for name in (
+        "scenario",
+        "assess",
+        "stability",
+        "forecast",
+        "simulate",
+        "timeline",
+        "report",
+        "serve",
+    ):
         try:
             importlib.import_module(f"detente.cli.{name}")
         except ModuleNotFoundError as exc:
