@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 FLAGSHIP := scenarios/russia-ukraine-2022-12.yaml
 
-.PHONY: demo test lint bench install install-test clean
+.PHONY: demo test lint bench install install-test clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint: install-test
 
 bench: install-test
 	@status=0; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
+
+# The workbench's browser assets (needs Node.js >= 20 and npm): CodeMirror, the page scripts and
+# styles bundled by esbuild into src/detente/web/static (committed: pip install needs no Node.js).
+assets:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info
