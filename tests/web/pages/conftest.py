@@ -9,8 +9,13 @@ fails the test that made it.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import re
+import signal
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import FLAGSHIP, Server, add_people, start_server, yaml_headers
+from tests.web.conftest import FLAGSHIP, add_people, start_server, yaml_headers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -42,10 +47,10 @@ class Site:
     url: str
     analyst: str
     reader: str
-    server: Server
 
     def import_copy(self, new_id: str, *, text: str | None = None) -> str:
-        """Import the flagship (or ``text``) under another id through the API; returns the id."""
+        """Import the flagship (or ``text``) under another id through the API, once for the
+        whole run (the server is shared by the xdist workers); returns the id."""
         body = copy_of_flagship(new_id) if text is None else text
         r = httpx.post(
             f"{self.url}/api/scenarios",
@@ -53,7 +58,7 @@ class Site:
             headers=yaml_headers(self.analyst),
             timeout=120,
         )
-        assert r.status_code == 201, r.text
+        assert r.status_code in (201, 409), r.text
         return new_id
 
     def get(self, path: str) -> Any:
@@ -69,19 +74,86 @@ def copy_of_flagship(new_id: str) -> str:
     return copy
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def _start(folder: Path) -> dict[str, Any]:
     from detente.web.db import migrate
 
-    tmp = tmp_path_factory.mktemp("pages")
-    db = f"sqlite:///{tmp / 'library.db'}"
+    db = f"sqlite:///{folder / 'library.db'}"
     migrate(db)
     people = add_people(db)
-    server = start_server(db, tmp / "server.log", extra=("--workers", "2"))
+    server = start_server(db, folder / "server.log", extra=("--workers", "2"))
+    return {
+        "url": server.url,
+        "pid": server.process.pid,
+        "analyst": people.analyst,
+        "reader": people.reader,
+        "users": 0,
+    }
+
+
+def _alive(pid: int) -> bool:
     try:
-        yield Site(url=server.url, analyst=people.analyst, reader=people.reader, server=server)
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)  # our child: reap it
+            if done:
+                return
+        except ChildProcessError:  # another worker's child: wait until it is gone (or a zombie)
+            if not _alive(pid):
+                return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One server for the whole run, shared by the xdist workers (the first starts it, the last
+    stops it), so that an analysis is computed once and the two cores serve the browsers."""
+    # the run's own folder: shared by the xdist workers (their base folders' parent), or this
+    # process's base folder when there are no workers
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    state = root / "pages-server.json"
+    with _locked(root / "pages-server.lock"):
+        if state.exists():
+            info = json.loads(state.read_text())
+        else:
+            folder = root / "pages-server"
+            folder.mkdir(exist_ok=True)
+            info = _start(folder)
+        info["users"] += 1
+        state.write_text(json.dumps(info))
+    try:
+        yield Site(url=info["url"], analyst=info["analyst"], reader=info["reader"])
     finally:
-        server.stop()
+        with _locked(root / "pages-server.lock"):
+            info = json.loads(state.read_text())
+            info["users"] -= 1
+            if info["users"] == 0:
+                _stop(info["pid"])
+                state.unlink()
+            else:
+                state.write_text(json.dumps(info))
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
@@ -149,7 +221,7 @@ class Browsing:
     watch: Watch
     contexts: list[Any] = field(default_factory=list)
 
-    def context(self, *, token: str | None | bool = True, **options: Any) -> Any:
+    def context(self, *, token: str | bool | None = True, **options: Any) -> Any:
         options.setdefault("viewport", {"width": 1400, "height": 1000})
         ctx = self.browser.new_context(base_url=self.site.url, **options)
         self.contexts.append(ctx)

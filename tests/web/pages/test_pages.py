@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.web.conftest import FEARON
 from tests.web.pages.conftest import Browsing, Site, axe_source
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -142,6 +143,16 @@ def test_timeline_with_the_as_of_date_as_a_control(browsing: Browsing, shared: s
     expect(chart).to_have_count(1, timeout=120_000)
     expect(chart).to_have_js_property("complete", True)
     assert chart.evaluate("(img) => img.naturalWidth") > 100
+    # the chart is the briefing's, as an inert SVG; an unknown one is a 404, not a broken page
+    svg = httpx.get(f"{browsing.site.url}{chart.get_attribute('src')}", timeout=60)
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.lstrip().startswith("<svg") and "<script" not in svg.text
+    missing = httpx.get(
+        f"{browsing.site.url}/api/scenarios/{shared}/charts/space.svg",
+        params={"section": "timeline"},
+        timeout=60,
+    )
+    assert missing.status_code == 404
 
 
 def test_a_simulation_job_with_progress_and_results(browsing: Browsing, site: Site) -> None:
@@ -166,19 +177,25 @@ def test_a_simulation_job_with_progress_and_results(browsing: Browsing, site: Si
     expect(page.locator("#job-list")).to_contain_text("simulate")
 
 
-def test_the_briefing_of_a_version_and_its_download(browsing: Browsing, shared: str) -> None:
+def test_the_briefing_of_a_version_and_its_download(browsing: Browsing, site: Site) -> None:
+    scenario = site.import_copy("fearon-textbook", text=FEARON.read_text(encoding="utf-8"))
     page = browsing.page()
-    page.goto(f"/scenarios/{shared}/briefing")
+    page.goto(f"/scenarios/{scenario}/briefing")
     frame = page.frame_locator("iframe.briefing-frame")
     expect(frame.locator("h1")).to_have_text(
-        "Russia–Ukraine peace talks, December 2022", timeout=180_000
+        "Fearon's bargaining model (one issue, two states)", timeout=120_000
     )
-    expect(frame.locator("#verdict .badge")).to_have_text("Not ripe")
+    expect(frame.locator("#verdict .badge")).to_have_text("Premature")
     link = page.get_by_role("link", name="Download it (HTML, one self-contained file)")
     with page.expect_download() as download:
         link.click()
-    assert download.value.suggested_filename == f"{shared}-v1-briefing.html"
-    assert "Not ripe" in Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename == f"{scenario}-v1-briefing.html"
+    assert "Premature" in Path(download.value.path()).read_text(encoding="utf-8")
+    # the framed copy may be framed by the workbench only, and runs nothing
+    framed = httpx.get(f"{site.url}/scenarios/{scenario}/briefing.html", timeout=60)
+    assert framed.headers["x-frame-options"] == "SAMEORIGIN"
+    policy = framed.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in policy and "script" not in policy
 
 
 @pytest.mark.skipif(
@@ -187,9 +204,28 @@ def test_the_briefing_of_a_version_and_its_download(browsing: Browsing, shared: 
 )
 def test_screenshots_for_the_readme(browsing: Browsing, site: Site, shared: str) -> None:
     out = ROOT / "docs" / "img"
+    site.import_copy("fearon-textbook", text=FEARON.read_text(encoding="utf-8"))
+    edited = site.import_copy("russia-ukraine-costlier")
+    text = site.get(f"/api/scenarios/{edited}")["text"].replace(
+        "      cost: 0.10\n", "      cost: 0.12\n", 1
+    )
+    saved = httpx.put(
+        f"{site.url}/api/scenarios/{edited}",
+        content=text.encode(),
+        params={"message": "Kyiv's war costs more than the article says"},
+        headers={
+            "Authorization": f"Bearer {site.analyst}",
+            "Content-Type": "application/yaml",
+            "If-Match": "1",
+        },
+        timeout=60,
+    )
+    assert saved.status_code == 200, saved.text
     page = browsing.page(viewport={"width": 1360, "height": 860})
     page.goto("/")
-    expect(page.locator("td[data-filled]").first).to_be_visible(timeout=60_000)
+    expect(page.locator("td[data-verdict-src]:not([data-filled])")).to_have_count(
+        0, timeout=120_000
+    )
     page.screenshot(path=str(out / "workbench-library.png"))
     page.goto(f"/scenarios/{shared}")
     page.get_by_role("switch", name="security_commitments_offered").check()
@@ -197,8 +233,13 @@ def test_screenshots_for_the_readme(browsing: Browsing, site: Site, shared: str)
     cost.focus()
     page.keyboard.press("End")
     expect(page.locator("#closest-deal-title")).to_contain_text("with your what-if", timeout=60_000)
-    page.locator("body").focus()
-    page.evaluate("() => { document.querySelector('#whatif').scrollTop = 0; window.scrollTo(0, 0); }")
+    page.evaluate(
+        """() => {
+            window.scrollTo(0, 0);
+            const panel = document.querySelector('#whatif');
+            panel.scrollTop = document.querySelector('#sliders').offsetTop - panel.offsetTop - 8;
+        }"""
+    )
     page.screenshot(path=str(out / "workbench-scenario.png"))
     page.goto(f"/scenarios/{shared}/edit")
     expect(page.locator("#check-status")).to_contain_text("No problems", timeout=30_000)
@@ -207,8 +248,9 @@ def test_screenshots_for_the_readme(browsing: Browsing, site: Site, shared: str)
             const v = window.detenteEditor;
             const l = v.state.doc.line(110);
             v.dispatch({changes: {from: l.to - 4, to: l.to, insert: "0.1O"},
-                        selection: {anchor: l.to}, scrollIntoView: true});
+                        selection: {anchor: l.to}});
             v.focus();
+            v.scrollDOM.scrollTop = v.lineBlockAt(l.from).top - 260;
         }"""
     )
     expect(page.locator("#problem-list li")).to_have_count(1, timeout=30_000)

@@ -81,7 +81,13 @@ def test_an_invalid_file_is_refused_with_its_problems(browsing: Browsing) -> Non
     page = browsing.page()
     page.goto("/")
     page.get_by_label("Import a scenario file (YAML)").set_input_files(
-        files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": b"detente: 1\nid: x\n"}]
+        files=[
+            {
+                "name": "broken.yaml",
+                "mimeType": "application/yaml",
+                "buffer": b"detente: 1\nid: x\n",
+            }
+        ]
     )
     page.get_by_role("button", name="Import", exact=True).click()
     status = page.locator("#import-status")
@@ -185,7 +191,9 @@ def test_editor_shows_a_typo_then_saves_a_version_and_the_history_shows_it(
     page = browsing.page()
     page.goto(f"/scenarios/{scenario}/edit")
     expect(page.locator(".cm-editor")).to_be_visible()
-    expect(page.locator("#check-status")).to_have_text("No problems: the file loads.", timeout=30_000)
+    expect(page.locator("#check-status")).to_have_text(
+        "No problems: the file loads.", timeout=30_000
+    )
     # a typo: the loader's error appears at its line, before any save
     put_cursor(page, 13, at_end=False)
     page.keyboard.press("End")
@@ -206,7 +214,9 @@ def test_editor_shows_a_typo_then_saves_a_version_and_the_history_shows_it(
     assert gutter_line == 13
     assert site.get(f"/api/scenarios/{scenario}")["version"] == 1  # nothing saved
     page.keyboard.press("Backspace")
-    expect(page.locator("#check-status")).to_have_text("No problems: the file loads.", timeout=30_000)
+    expect(page.locator("#check-status")).to_have_text(
+        "No problems: the file loads.", timeout=30_000
+    )
     # Kyiv's cost of fighting on from 0.10 to 0.12, saved with a message
     replace_line_end(page, UKR_COST_LINE, "0.10", "0.12")
     page.get_by_label("What this version changes").fill("Kyiv's war costs more")
@@ -287,7 +297,9 @@ def test_save_as_what_if_and_apply_a_preset(browsing: Browsing, site: Site) -> N
     page.get_by_label("Name (lower case, digits, - and _)").fill("costly-war")
     page.get_by_label("Label: what it supposes").fill("the war costs Kyiv more and allies commit")
     page.get_by_role("button", name="Save as what-if (a new version)").click()
-    expect(page.locator("#save-whatif-status")).to_contain_text("Saved as version 2", timeout=30_000)
+    expect(page.locator("#save-whatif-status")).to_contain_text(
+        "Saved as version 2", timeout=30_000
+    )
     saved = site.get(f"/api/scenarios/{scenario}")
     assert saved["version"] == 2
     assert {"name": "costly-war", "label": "the war costs Kyiv more and allies commit"} in saved[

@@ -9,7 +9,6 @@ the new version's diff is the entry alone.  The caller validates the result with
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -34,11 +33,44 @@ def yaml_scalar(value: float | bool | str) -> str:
         if number == int(number) and abs(number) < 1e15:
             return str(int(number))
         return repr(number)
-    return json.dumps(str(value), ensure_ascii=False)  # a double-quoted YAML scalar
+    return _double_quoted(str(value))
+
+
+def _printable(c: int) -> bool:
+    """Whether YAML 1.2 allows a character as it is in a double-quoted scalar (§5.1)."""
+    return (
+        0x20 <= c <= 0x7E
+        or 0xA0 <= c <= 0xD7FF
+        or (0xE000 <= c <= 0xFFFD and c != 0xFEFF)
+        or 0x10000 <= c <= 0x10FFFF
+    )
+
+
+def _double_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: quotes and backslashes escaped, and every
+    character YAML does not print as it is written as an escape (``\\n``, ``\\x7f``, ...)."""
+    out = []
+    for ch in text:
+        c = ord(ch)
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif _printable(c):
+            out.append(ch)
+        elif c <= 0xFF:
+            out.append(f"\\x{c:02x}")
+        elif c <= 0xFFFF:
+            out.append(f"\\u{c:04x}")
+        else:
+            out.append(f"\\U{c:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _key(path: str) -> str:
-    return path if _PLAIN_PATH.match(path) else json.dumps(path, ensure_ascii=False)
+    return path if _PLAIN_PATH.match(path) else _double_quoted(path)
 
 
 def _entry(

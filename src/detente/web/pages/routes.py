@@ -160,14 +160,21 @@ def warm_what_ifs(ctx: Context, version: Version, as_of: dt.date | None) -> None
     task.add_done_callback(_WARMING.discard)
 
 
-def panel_groups(judgments: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def panel_groups(judgments: list[dict[str, Any]]) -> dict[str, Any]:
     """The what-if panel's controls: a slider for every number with a distribution, a switch for
-    every fact, and the other numbers to pick from."""
+    every yes/no judgment but an actor's veto (the facts, and red lines when they are judgments),
+    and the other numbers to pick from."""
     numbers = [j for j in judgments if j["kind"] == "number" and j["slider"] is not None]
+    switches = [j for j in judgments if j["kind"] == "bool" and not j["path"].endswith(".veto")]
     return {
         "sliders": [j for j in numbers if j["uncertain"]],
-        "facts": [j for j in judgments if j["kind"] == "bool" and j["path"].startswith("facts.")],
+        "facts": switches,
         "others": [j for j in numbers if not j["uncertain"]],
+        "switch_title": (
+            "Facts"
+            if all(j["path"].startswith("facts.") for j in switches)
+            else "Facts and red lines"
+        ),
     }
 
 
