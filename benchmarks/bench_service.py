@@ -209,10 +209,10 @@ async def run_cases(
     return out
 
 
-def report(database: str, results: dict[str, dict[str, float]]) -> None:
+def report(database: str, results: dict[str, dict[str, float]], clients: int) -> None:
     base = results["health"]["p95"]
     targets = {"cached assessment": 50.0, "what-if": 150.0}
-    print(f"\n{database}: {len(results)} cases, 50 clients")
+    print(f"\n{database}: {len(results)} cases, {clients} clients")
     print(
         f"  {'case':<18} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/health':>11}"
         f" {'errors':>6}  target"
@@ -241,7 +241,7 @@ def bench(database: str, url: str, args: argparse.Namespace, folder: Path) -> No
             process.wait(15)
         except subprocess.TimeoutExpired:
             process.kill()
-    report(database, results)
+    report(database, results, args.clients)
 
 
 def postgres_url() -> tuple[str, Callable[[], None]] | None:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import detente
@@ -114,6 +114,7 @@ def test_bad_changes_are_named() -> None:
     assert info.value.diagnostic.path == "actors.UKR.no_deal.cost"
 
 
+@settings(max_examples=40)
 @given(seed=st.integers(0, 10_000), pick=st.integers(0, 10_000))
 def test_random_scenarios(seed: int, pick: int) -> None:
     scenario = random_scenario(seed)

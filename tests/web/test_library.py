@@ -132,3 +132,23 @@ def test_loader_problems_have_lines(client: Any, people: People) -> None:
         "title": good.json()["title"],
     }
     assert client.get("/api/scenarios").json()["total"] == 0  # nothing saved
+
+
+def test_heads_never_roll_back_and_expire() -> None:
+    import datetime as dt
+    import time
+
+    from detente.web.library import Heads, Version
+
+    def v(n: int, latest: int) -> Version:
+        at = dt.datetime.now(dt.UTC)
+        return Version("s", n, n - 1 or None, "h", 1, "t", "", "a", at, latest, text="x")
+
+    heads = Heads(ttl=0.2)
+    heads.put(v(2, 2), latest=True)
+    heads.put(v(1, 1), latest=True)  # a slow answer about the old head arrives late
+    found = heads.get("s", None)
+    assert found is not None and found.number == 2 and found.text is None
+    assert heads.get("s", 1) is not None  # numbered versions are immutable: kept
+    time.sleep(0.25)
+    assert heads.get("s", None) is None  # the latest is asked again after ttl

@@ -93,8 +93,16 @@ def serve(
     if workers < 1 or job_workers < 1:
         raise InputError("--workers and --job-workers must be at least 1", path="--workers")
     url = _url(db)
-    _database(url)
     import socket
+
+    try:  # a taken port is one line, before anything starts
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", path="--port"
+        ) from None
+    _database(url)
 
     import uvicorn
 

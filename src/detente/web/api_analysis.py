@@ -55,13 +55,18 @@ _ERRORS = responses(401, 404, 422, 503)
 
 
 async def version_of(ctx: Ctx, scenario_id: str, number: int | None) -> Version:
-    """A version's metadata (no text), or 404."""
+    """A version's metadata (no text), or 404 (from :class:`Heads` when it knows it)."""
+    known = ctx.heads.get(scenario_id, number)
+    if known is not None:
+        return known
     try:
-        return await run_in_threadpool(
+        found = await run_in_threadpool(
             library.get_version, ctx.db, scenario_id, number, with_text=False
         )
     except Missing as exc:
         raise not_found(str(exc)) from None
+    ctx.heads.put(found, latest=number is None)
+    return found
 
 
 async def text_of(ctx: Ctx, version: Version) -> str:

@@ -118,6 +118,7 @@ async def create_scenario(request: Request, ctx: Ctx, who: Analyst, message: Mes
             latest_version=latest,
             diff=None,
         ) from None
+    ctx.heads.put(version, latest=True)
     return Saved(id=version.scenario, version=version.number, meta=version.meta())
 
 
@@ -233,6 +234,7 @@ async def save_scenario(
         raise not_found(f"scenario '{scenario_id}'") from None
     except Conflict as exc:
         raise await conflict(ctx, scenario_id, exc) from None
+    ctx.heads.put(version, latest=True)
     return Saved(id=scenario_id, version=version.number, meta=version.meta())
 
 

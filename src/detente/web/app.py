@@ -26,6 +26,7 @@ from detente.web.accounts import TokenCache
 from detente.web.db import Database
 from detente.web.errors import ApiError, problem
 from detente.web.jobs import JobRunner
+from detente.web.library import Heads
 from detente.web.pool import Analyses, AnalysisPool
 from detente.web.settings import Settings
 from detente.web.whatif import WhatIfs
@@ -56,6 +57,7 @@ class Context:
     whatifs: WhatIfs
     jobs: JobRunner
     tokens: TokenCache
+    heads: Heads
     revision: str | None = None
 
 
@@ -202,6 +204,7 @@ def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
             db, workers=settings.job_workers, instance=settings.instance, dask=settings.dask
         ),
         tokens=TokenCache(db),
+        heads=Heads(),
         revision=migrate(settings.db),
     )
     app.add_middleware(BodyLimit, limit=settings.max_body)

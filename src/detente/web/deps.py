@@ -21,6 +21,11 @@ def context(request: Request) -> Context:
     return ctx
 
 
+async def _context(request: Request) -> Context:
+    # async: FastAPI runs a plain function dependency in a worker thread, a hop per request
+    return context(request)
+
+
 async def _principal(request: Request) -> Principal | None:
     header = request.headers.get("authorization")
     if header is None:
@@ -80,7 +85,7 @@ async def admin(request: Request) -> Principal:
     return await _needs("admin", request)
 
 
-Ctx = Annotated[Context, Depends(context)]
+Ctx = Annotated[Context, Depends(_context)]
 Reader = Annotated[Principal | None, Depends(reader)]
 Analyst = Annotated[Principal, Depends(analyst)]
 Admin = Annotated[Principal, Depends(admin)]

@@ -9,8 +9,10 @@ version and the moved head commit together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,7 @@ from detente.web.models import scenarios, users, versions
 __all__ = [
     "Conflict",
     "Exists",
+    "Heads",
     "Missing",
     "Version",
     "content_hash",
@@ -80,6 +83,38 @@ class Version:
             "created_at": _utc(self.created_at),
             "latest": self.number == self.latest,
         }
+
+
+class Heads:
+    """Versions an analysis asks about, kept in the server: a numbered version for good (it is
+    immutable), the latest of a scenario for ``ttl`` seconds (a save through this server updates
+    it at once; one through another server sharing the database shows within ``ttl``)."""
+
+    def __init__(self, *, ttl: float = 1.0, size: int = 4096) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._numbered: dict[tuple[str, int], Version] = {}
+        self._latest: dict[str, tuple[float, Version]] = {}
+
+    def get(self, scenario_id: str, number: int | None) -> Version | None:
+        if number is not None:
+            return self._numbered.get((scenario_id, number))
+        hit = self._latest.get(scenario_id)
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        return None
+
+    def put(self, version: Version, *, latest: bool) -> None:
+        if len(self._numbered) >= self.size:
+            self._numbered.clear()
+        if len(self._latest) >= self.size:
+            self._latest.clear()
+        meta = dataclasses.replace(version, text=None)
+        self._numbered[(version.scenario, version.number)] = meta
+        old = self._latest.get(version.scenario)
+        newer = old is None or old[1].number <= version.number  # a late answer never rolls back
+        if (latest or version.number == version.latest) and newer:
+            self._latest[version.scenario] = (time.monotonic(), meta)
 
 
 def content_hash(text: str) -> str:
