@@ -226,4 +226,5 @@ async def save_what_if(
         raise not_found(f"scenario '{scenario_id}'") from None
     except Conflict as exc:
         raise await conflict(ctx, scenario_id, exc) from None
+    ctx.heads.put(version, latest=True)
     return Saved(id=scenario_id, version=version.number, meta=version.meta())
