@@ -139,6 +139,11 @@ def test_timeline_with_the_as_of_date_as_a_control(browsing: Browsing, shared: s
     expect(verdict.locator(".badge")).to_have_text(expected["verdict_label"])
     expect(verdict.locator(".margin")).to_have_text(expected["margin_text"])
     expect(page.locator("tr.after").first).to_be_visible()  # statements after the date, dimmed
+    # the stance signals of the 30 days to that date, as `detente signals` computes them
+    signals = page.locator("#signals")
+    expect(signals.locator("h2")).to_have_text("Stance signals in the 30 days to 2022-11-20")
+    expect(signals.get_by_role("row", name="France")).to_contain_text("+0.50")
+    expect(signals.locator("tbody tr")).to_have_count(5)
     chart = page.locator("#charts figure img")
     expect(chart).to_have_count(1, timeout=120_000)
     expect(chart).to_have_js_property("complete", True)

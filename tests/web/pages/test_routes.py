@@ -115,6 +115,8 @@ def test_a_library_that_needs_a_token_sends_pages_to_sign_in(
     assert r.status_code == 303 and r.headers["location"] == "/signin?next=/scenarios/x/history"
     assert c.get("/signin").status_code == 200
     assert c.post("/signin", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    elsewhere = {"Authorization": f"Bearer {people.reader}", "Sec-Fetch-Site": "cross-site"}
+    assert c.post("/signin", headers=elsewhere).status_code == 403
     signed = c.post("/signin", headers={"Authorization": f"Bearer {people.reader}"})
     assert signed.status_code == 204
     cookie = signed.headers["set-cookie"]

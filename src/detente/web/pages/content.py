@@ -230,9 +230,31 @@ def charts(scenario: Scenario, *, section: str | None = None, **_: Any) -> dict[
     }
 
 
-def timeline(scenario: Scenario, **_: Any) -> dict[str, Any]:
+#: The stance signals' rolling window (``detente signals``' default).
+SIGNAL_WINDOW = "30D"
+
+
+def _signals(scenario: Scenario, until: str | None) -> dict[str, Any]:
+    """The statements' stance signals (:func:`detente.timeline.stance_signals`) per actor, for
+    the window ending on ``until`` (default: the file's as-of date, else its last statement)."""
+    from detente.timeline.signals import stance_signals, statement_events
+
+    day = until or (scenario.as_of.isoformat() if scenario.as_of else None)
+    table = statement_events(scenario.statements)
+    if table.empty:
+        return {"window": SIGNAL_WINDOW, "date": day, "rows": []}
+    signals = stance_signals(table, window=SIGNAL_WINDOW, until=day)
+    frame = signals.as_of(day) if day else signals.latest()
+    rows = [
+        {**r, "name": scenario.actors[r["actor"]].name if r["actor"] in scenario.actors else None}
+        for r in frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")).to_dict("records")
+    ]
+    return {"window": SIGNAL_WINDOW, "date": day, "rows": rows}
+
+
+def timeline(scenario: Scenario, *, until: str | None = None, **_: Any) -> dict[str, Any]:
     """The timeline page: readiness at each dated change and the statements (the briefing's
-    timeline section), with the dates of change."""
+    timeline section), the dates of change, and the stance signals up to ``until``."""
     from detente.briefing import build_briefing
 
     briefing = build_briefing(scenario, sections=["timeline"])
@@ -247,6 +269,7 @@ def timeline(scenario: Scenario, **_: Any) -> dict[str, Any]:
             "as_of": scenario.as_of,
             "change_dates": list(scenario.change_dates),
             "actors": {k: a.name for k, a in scenario.actors.items()},
+            "signals": _signals(scenario, until),
             **body,
         }
     )

@@ -225,7 +225,10 @@ async def scenario_page(
     found = await _version(ctx, scenario_id, _number(version, "version"))
     date = _date(as_of)
     warm_what_ifs(ctx, found, date)
-    data = await view(ctx, found, "scenario", as_of=date)
+    data, line = await asyncio.gather(
+        view(ctx, found, "scenario", as_of=date), view(ctx, found, "verdict", as_of=date)
+    )
+    data["stage"] = data["stage"] or line["stage"]  # the assessment's, until the briefing has it
     return page(
         "scenario.html",
         title=data["title"],
@@ -334,7 +337,7 @@ async def timeline_page(
     ctx = _ctx(request)
     found = await _version(ctx, scenario_id, _number(version, "version"))
     date = _date(as_of)
-    data = await view(ctx, found, "timeline")
+    data = await view(ctx, found, "timeline", until=date.isoformat() if date else None)
     at = await view(ctx, found, "verdict", as_of=date) if date else None
     return page(
         "timeline.html",
@@ -431,9 +434,16 @@ async def signin_page(request: Request, next: str | None = None) -> Response:
     )
 
 
+def _same_origin(request: Request) -> None:
+    """Refuse a sign-in or sign-out sent by another site's page (the browser says so)."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise ApiError(403, "signing in or out is for this server's own pages", path="Origin")
+
+
 @router.post("/signin")
 async def signin(request: Request) -> Response:
     """Keep the token of ``Authorization: Bearer`` in the pages' cookie (checked first)."""
+    _same_origin(request)
     ctx = _ctx(request)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
@@ -455,7 +465,8 @@ async def signin(request: Request) -> Response:
 
 
 @router.post("/signout")
-async def signout() -> Response:
+async def signout(request: Request) -> Response:
+    _same_origin(request)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/")
     return response
