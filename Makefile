@@ -35,8 +35,9 @@ bench: install-test
 
 # The workbench's browser assets (needs Node.js >= 20 and npm): CodeMirror, the page scripts and
 # styles bundled by esbuild into src/detente/web/static (committed: pip install needs no Node.js).
+# No install script runs: esbuild's binary is an npm package of its own.
 assets:
-	cd frontend && npm ci --no-audit --no-fund && node build.mjs
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info
