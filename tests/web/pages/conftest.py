@@ -259,6 +259,15 @@ def browsing(browser: Any, site: Site) -> Iterator[Browsing]:
     watching.watch.check()
 
 
+def report(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    """Print a measurement: on the terminal at once in a plain run; captured (shown by ``-rP``)
+    under xdist, whose workers have no terminal."""
+    print(line)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        with capsys.disabled():
+            print("\n" + line)
+
+
 def axe_source() -> str:
     """axe-core, bundled by ``make assets`` (run in the page by the test, never served)."""
     return (VENDOR / "axe.min.js").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from detente.readiness.margin import ZOPA_TOL
 from tests.web.conftest import FLAGSHIP
-from tests.web.pages.conftest import FLAGSHIP_ID, Browsing, Site
+from tests.web.pages.conftest import FLAGSHIP_ID, Browsing, Site, report
 
 UKR_COST = "actors.UKR.no_deal.cost"
 UKR_COST_LINE = 110  # "      cost: 0.10" under actors.UKR.no_deal
@@ -133,11 +133,11 @@ def test_slider_moves_the_margin_within_a_second(
     times = round_trips(page, UKR_COST)
     p50 = statistics.median(times)
     p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
-    with capsys.disabled():
-        print(
-            f"\nwhat-if round trip (slider input event -> new margin on screen), "
-            f"{len(times)} moves: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms"
-        )
+    report(
+        capsys,
+        f"what-if round trip (slider input event -> new margin on screen), {len(times)} moves: "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms",
+    )
     assert max(times) < 1000
 
 
