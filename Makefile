@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 LOWEST ?= .venv-lowest
 FLAGSHIP := scenarios/russia-ukraine-2022-12.yaml
 
-.PHONY: demo test test-lowest lint bench fuzz install install-test clean
+.PHONY: demo test test-lowest lint bench fuzz assets install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ fuzz: install-test
 		$(BIN)/python fuzz/run.py $$t $(FUZZ_RUNS) > $$log 2>&1 || status=1; \
 		grep -E "^(FINDING|$$t: )" $$log || { tail -5 $$log; status=1; }; \
 	done; rm -f $$log; exit $$status
+
+# The workbench's browser assets (needs Node.js >= 20 and npm): CodeMirror, the page scripts and
+# styles bundled by esbuild into src/detente/web/static (committed: pip install needs no Node.js).
+# No install script runs: esbuild's binary is an npm package of its own.
+assets:
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) $(LOWEST) out .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info
