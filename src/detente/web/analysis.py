@@ -38,6 +38,7 @@ __all__ = [
     "forecast",
     "judgments",
     "levers",
+    "page",
     "quick_many",
     "report",
     "scenario_for",
@@ -300,6 +301,16 @@ def judgments(
             )
         )
     return out
+
+
+def page(
+    text: str, *, name: str, view: str, as_of: dt.date | None = None, **options: Any
+) -> dict[str, Any]:
+    """What a workbench page shows (:data:`detente.web.pages.content.VIEWS`), as of a date."""
+    from detente.web.pages.content import VIEWS
+
+    scenario = scenario_for(text, name=name, as_of=as_of)
+    return VIEWS[view](scenario, text=text, name=name, as_of=as_of, **options)
 
 
 def validate_changes(scenario: Scenario, changes: Mapping[str, Any]) -> None:

@@ -167,7 +167,7 @@ class Guard:
 
 def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
     """The application for ``settings`` (the database must be migrated: ``db.migrate``)."""
-    from detente.web import api_accounts, api_analysis, api_jobs, api_library
+    from detente.web import api_accounts, api_analysis, api_jobs, api_library, pages
     from detente.web.db import migrate
 
     @asynccontextmanager
@@ -212,6 +212,7 @@ def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     for module in (api_accounts, api_library, api_analysis, api_jobs):
         app.include_router(module.router)
+    pages.mount(app)  # the workbench pages (detente.web.pages), their API and static files
     _handlers(app)
     _document_security(app)
     return app
