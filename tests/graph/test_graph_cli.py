@@ -51,7 +51,16 @@ def test_json_output_has_the_documented_shape(
 ) -> None:
     assert main(["stability", str(elmira_file), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"options", "states", "stability", "equilibria", "status_quo", "coalitions"}
+    assert set(data) == {
+        "options",
+        "states",
+        "stability",
+        "equilibria",
+        "status_quo",
+        "coalitions",
+        "warnings",  # the scenario's (docs/warnings.md)
+    }
+    assert data["warnings"] == []
     assert data["options"] == ["MoE.modify", "UR.delay", "UR.accept", "UR.abandon", "LG.insist"]
     assert data["states"][0] == {"id": 1, "pattern": "NYNNN", "decimal": [2]}
     assert data["states"][4] == {"id": 5, "pattern": "-NNY-", "decimal": [8, 9, 24, 25]}

@@ -45,13 +45,22 @@ def test_assessment_is_what_assess_json_prints(api: Any) -> None:
     scenario = detente.load(FLAGSHIP)
     r = api.get(f"/api/scenarios/{ID}/assessment")
     assert r.status_code == 200
-    assert r.json() == assess(scenario).to_dict()
+    from detente.readiness.warnings import scenario_warnings
+
+    got = r.json()
+    warned = got.pop("warnings")
+    assert got == assess(scenario).to_dict()
+    # the same warnings as the command line, with the library's name for the file
+    assert {w["file"] for w in warned} == {f"{ID}.yaml"}
+    expected = [w.to_dict() | {"file": f"{ID}.yaml"} for w in scenario_warnings(scenario)]
+    assert warned == expected
     variant = api.get(
         f"/api/scenarios/{ID}/assessment",
         params={"as_of": "2022-11-01", "what_if": "china-mediates"},
     )
     expected = assess(scenario.at(dt.date(2022, 11, 1)).variant("china-mediates")).to_dict()
-    assert variant.json() == expected
+    assert {k: v for k, v in variant.json().items() if k != "warnings"} == expected
+    assert "as_of" in [w["path"] for w in variant.json()["warnings"]]  # before 2022-12-04
     unknown = api.get(f"/api/scenarios/{ID}/assessment", params={"what_if": "china-mediate"})
     assert unknown.status_code == 422
     problem = unknown.json()["errors"][0]

@@ -128,9 +128,20 @@ def test_loader_problems_have_lines(client: Any, people: People) -> None:
     assert good.json() == {
         "ok": True,
         "errors": [],
+        "warnings": [],
         "id": "fearon-textbook",
         "title": good.json()["title"],
     }
+    # the flagship's warnings, as `detente check` prints them (file: the name it was sent as)
+    flagship = client.post(
+        "/api/check", content=FLAGSHIP.read_bytes(), headers=yaml_headers(people.reader)
+    )
+    warned = flagship.json()["warnings"]
+    assert flagship.json()["ok"] and warned
+    first = warned[0]
+    assert set(first) == {"file", "line", "column", "path", "message"}
+    line = FLAGSHIP.read_text(encoding="utf-8").splitlines()[first["line"] - 1]
+    assert first["path"].split(".")[-1] in line
     assert client.get("/api/scenarios").json()["total"] == 0  # nothing saved
 
 

@@ -40,7 +40,7 @@ def stability_command(
     """Stability of every state (Nash, GMR, SMR, SEQ, SIM), equilibria, coalitions, status quo."""
     from detente.graph import CONCEPTS, stability
 
-    scenario = load_scenario(file)
+    scenario, warned = load_scenario(file)
     if getattr(scenario, "strategy", None) is None:
         raise InputError(
             "the scenario has no strategy section (see docs/strategy.md)",
@@ -53,12 +53,14 @@ def stability_command(
     if explain is not None:
         text = result.explain(explain)
         if json:
-            print_json({"state": result.state_index(explain) + 1, "explanation": text})
+            print_json(
+                {"state": result.state_index(explain) + 1, "explanation": text}, warnings=warned
+            )
         else:
             console.print(text, markup=False)
         return
     if json:
-        print_json(result.to_dict())
+        print_json(result.to_dict(), warnings=warned)
         return
 
     from rich.table import Table

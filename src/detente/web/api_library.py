@@ -336,5 +336,9 @@ async def check(request: Request, ctx: Ctx, _who: Reader) -> Checked:
     text = await yaml_text(request)
     result = await validated(ctx, text, name="scenario.yaml")
     return Checked(
-        ok=not result["errors"], errors=result["errors"], id=result["id"], title=result["title"]
+        ok=not result["errors"],
+        errors=result["errors"],
+        warnings=result.get("warnings", []),
+        id=result["id"],
+        title=result["title"],
     )
