@@ -104,6 +104,12 @@ def test_what_if_problems_name_the_path(api: Any) -> None:
     assert problem["path"] == "changes.actors.UKR.no_deal.cost" and "outside" in problem["message"]
     missing = api.post("/api/scenarios/nothing/what-if", json={"changes": {}})
     assert missing.status_code == 404
+    for detail in ("fast", "full"):  # a version number no database column holds: 422, not 503
+        huge = api.post(
+            f"/api/scenarios/{ID}/what-if",
+            json={"changes": {}, "version": 2**63, "detail": detail},
+        )
+        assert huge.status_code == 422 and huge.json()["errors"][0]["path"] == "version"
 
 
 def test_levers_timeline_judgments_stability_forecast(api: Any) -> None:
