@@ -129,9 +129,13 @@ async def version_of(ctx: Context, scenario_id: str, number: int | None) -> Vers
     known = ctx.heads.get(scenario_id, number)
     if known is not None:
         return known
-    found = await stored(ctx, scenario_id, number, with_text=False)
-    ctx.heads.put(found, latest=number is None)
-    return found
+
+    async def look_up() -> Version:
+        found = await stored(ctx, scenario_id, number, with_text=False)
+        ctx.heads.put(found, latest=number is None)
+        return found
+
+    return await ctx.heads.lookups.run((scenario_id, number), look_up)
 
 
 async def text_of(ctx: Context, version: Version) -> str:

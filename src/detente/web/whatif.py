@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from detente.errors import DetenteError
 from detente.web import analysis
+from detente.web.flights import Flights
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -39,7 +40,7 @@ class WhatIfs:
 
     def __init__(self) -> None:
         self._bases: OrderedDict[Key, Scenario] = OrderedDict()
-        self._loading: dict[Key, asyncio.Future[Scenario]] = {}
+        self._loading: Flights[Key, Scenario] = Flights()
         self._pending: dict[Key, list[tuple[Mapping[str, Any], asyncio.Future[Answer]]]] = {}
         self._draining: set[Key] = set()
         self._warming: set[asyncio.Task[None]] = set()
@@ -50,24 +51,15 @@ class WhatIfs:
         if hit is not None:
             self._bases.move_to_end(key)
             return hit
-        loading = self._loading.get(key)
-        if loading is not None:
-            return await asyncio.shield(loading)
-        future: asyncio.Future[Scenario] = asyncio.get_running_loop().create_future()
-        self._loading[key] = future
-        try:
+
+        async def keep() -> Scenario:
             scenario = await load()
-            future.set_result(scenario)
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()
-            raise
-        finally:
-            self._loading.pop(key, None)
-        self._bases[key] = scenario
-        while len(self._bases) > BASES:
-            self._bases.popitem(last=False)
-        return scenario
+            self._bases[key] = scenario
+            while len(self._bases) > BASES:
+                self._bases.popitem(last=False)
+            return scenario
+
+        return await self._loading.run(key, keep)
 
     def warm(self, key: Key, load: Callable[[], Awaitable[Scenario]]) -> None:
         """Load the base of ``key`` and compile its quick path now, in the background, as the
