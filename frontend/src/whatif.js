@@ -58,6 +58,14 @@ export function initPanel(root) {
   let fullTimer = null;
   let fullAbort = null;
   const started = new Map();
+  // The status line says what went wrong, or which preset the panel shows.  An answer clears a
+  // problem only (a preset's note stays while its settings are on the panel); a hand on a
+  // control, or going back to the file's judgments, clears either.
+  let problemShown = false;
+  function say(text, problem = false) {
+    status.textContent = text;
+    problemShown = problem;
+  }
 
   function addSlider(input) {
     const path = input.dataset.path;
@@ -68,6 +76,7 @@ export function initPanel(root) {
     input.addEventListener("input", () => {
       ctl.dirty = true;
       output.textContent = formatValue(input.value, step);
+      say("");
       changed();
     });
   }
@@ -77,6 +86,7 @@ export function initPanel(root) {
     controls.set(input.dataset.path, ctl);
     input.addEventListener("change", () => {
       ctl.dirty = input.checked !== ctl.base;
+      say("");
       changed();
     });
   }
@@ -157,7 +167,7 @@ export function initPanel(root) {
         document.dispatchEvent(new CustomEvent("detente:whatif", { detail: { seq: mine, ms: performance.now() - t0 } }));
       }
     } catch (err) {
-      status.textContent = err instanceof ApiError ? `Cannot compute this what-if: ${err.message}` : String(err);
+      say(err instanceof ApiError ? `Cannot compute this what-if: ${err.message}` : String(err), true);
     } finally {
       inflight = false;
       if (pending) pump();
@@ -179,7 +189,7 @@ export function initPanel(root) {
       stage.hidden = true;
     }
     headline.textContent = reason(answer.headline, answer.verdict);
-    status.textContent = "";
+    if (problemShown) say("");
     if (!n) {
       restore();
       return;
@@ -226,7 +236,7 @@ export function initPanel(root) {
       showFull(a);
     } catch (err) {
       if (err && err.name === "AbortError") return;
-      status.textContent = `The closest deal could not be computed: ${err.message}`;
+      say(`The closest deal could not be computed: ${err.message}`, true);
     } finally {
       if (fullAbort === abort) {
         fullAbort = null;
@@ -289,13 +299,14 @@ export function initPanel(root) {
       const unknown = Object.keys(preset.changes).filter((p) => !controls.has(p));
       setAll(preset.changes);
       $$("button[data-preset]", root).forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
-      status.textContent = unknown.length ? `Not on the panel: ${unknown.join(", ")}` : `Applied: ${preset.label}`;
+      say(unknown.length ? `Not on the panel: ${unknown.join(", ")}` : `Applied: ${preset.label}`);
       changed();
     });
   });
   $$("button[data-preset]", root).forEach((b) => b.setAttribute("aria-pressed", "false"));
 
   $("#whatif-reset").addEventListener("click", () => {
+    say("");
     setAll({});
     $$("button[data-preset]", root).forEach((b) => b.setAttribute("aria-pressed", "false"));
     changed();

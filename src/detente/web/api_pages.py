@@ -9,20 +9,29 @@ token and ``If-Match`` naming the version edited.
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError
-from detente.web import analysis, library
-from detente.web.api_analysis import AsOf, VersionQ, cached, version_of
-from detente.web.api_library import ScenarioId, conflict, loaded, not_found
+from detente.web import analysis
+from detente.web.api_common import (
+    AsOf,
+    ScenarioId,
+    VersionQ,
+    base_of,
+    cached,
+    conflict,
+    json_response,
+    save_version,
+    stored,
+    version_of,
+)
+from detente.web.api_library import loaded
 from detente.web.deps import Analyst, Ctx, Reader
-from detente.web.errors import ApiError, responses
-from detente.web.library import Conflict, Missing
+from detente.web.errors import ApiError, responses, text_responses
+from detente.web.library import Conflict
 from detente.web.pages.edits import WHAT_IF_NAME, add_what_if
 from detente.web.schemas import Saved, VerdictName
 
@@ -38,7 +47,8 @@ SectionQ = Annotated[
     ChartSection | None,
     Query(description="Only this briefing section's charts (default: the scenario page's)."),
 ]
-_ERRORS = responses(401, 404, 422, 503)
+_CODES = (401, 404, 422, 503)
+_ERRORS = responses(*_CODES)
 
 
 class _Out(BaseModel):
@@ -93,7 +103,7 @@ async def _page_view(
     ctx: Ctx, scenario_id: str, version: int | None, view: str, **params: Any
 ) -> tuple[int, dict[str, Any]]:
     found = await version_of(ctx, scenario_id, version)
-    body, _ = await cached(ctx, found, "page", {"view": view, **params})
+    body = await cached(ctx, found, "page", {"view": view, **params})
     result: dict[str, Any] = json.loads(body)
     return found.number, result
 
@@ -108,7 +118,7 @@ async def verdict(
     ctx: Ctx, _who: Reader, scenario_id: ScenarioId, version: VersionQ = None, as_of: AsOf = None
 ) -> Response:
     _, row = await _page_view(ctx, scenario_id, version, "verdict", as_of=as_of)
-    return Response(json.dumps(row, allow_nan=False), media_type="application/json")
+    return json_response(row)
 
 
 @router.get(
@@ -146,13 +156,9 @@ async def charts(
 @router.get(
     "/charts/{kind}.svg",
     response_class=Response,
-    responses={
-        200: {
-            "content": {"image/svg+xml": {"schema": {"type": "string"}}},
-            "description": "The chart (vl-convert's SVG: no script, nothing loaded).",
-        },
-        **_ERRORS,
-    },
+    responses=text_responses(
+        "image/svg+xml", "The chart (vl-convert's SVG: no script, nothing loaded).", *_CODES
+    ),
     summary="One chart of a version's briefing, as SVG",
 )
 async def chart_svg(
@@ -172,7 +178,6 @@ async def chart_svg(
     raise ApiError(404, f"no {kind} chart for this version" + (f" ({reason})" if reason else ""))
 
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 IfMatch = Annotated[
     str,
     Header(
@@ -193,14 +198,8 @@ IfMatch = Annotated[
 async def save_what_if(
     ctx: Ctx, who: Analyst, scenario_id: ScenarioId, body: WhatIfSave, if_match: IfMatch
 ) -> Saved:
-    try:
-        latest = await run_in_threadpool(library.get_version, ctx.db, scenario_id, None)
-    except Missing:
-        raise not_found(f"scenario '{scenario_id}'") from None
-    match = _ETAG.match(if_match)
-    if match is None:  # pragma: no cover - the header's pattern refuses it first
-        raise ApiError(422, f"If-Match must be a version number, not {if_match!r}", path="If-Match")
-    base = int(match.group(1))
+    latest = await stored(ctx, scenario_id, missing=f"scenario '{scenario_id}'")
+    base = base_of(if_match)  # the header's pattern has refused what it cannot read
     if base != latest.number:
         raise await conflict(ctx, scenario_id, Conflict(base, latest.number))
     assert latest.text is not None
@@ -211,20 +210,12 @@ async def save_what_if(
     meta = await loaded(ctx, text, name=f"{scenario_id}.yaml")
     if meta["id"] != scenario_id:  # pragma: no cover - the edit does not touch the id
         raise ApiError(422, "the edit changed the file's id", path="id")
-    try:
-        version = await run_in_threadpool(
-            library.save,
-            ctx.db,
-            scenario_id=scenario_id,
-            base=base,
-            text=text,
-            title=meta["title"],
-            message=body.message or f"what-if {body.name}: {body.label}",
-            user_id=who.user_id,
-        )
-    except Missing:
-        raise not_found(f"scenario '{scenario_id}'") from None
-    except Conflict as exc:
-        raise await conflict(ctx, scenario_id, exc) from None
-    ctx.heads.put(version, latest=True)
-    return Saved(id=scenario_id, version=version.number, meta=version.meta())
+    return await save_version(
+        ctx,
+        scenario_id=scenario_id,
+        base=base,
+        text=text,
+        title=meta["title"],
+        message=body.message or f"what-if {body.name}: {body.label}",
+        user_id=who.user_id,
+    )

@@ -197,7 +197,7 @@ class WhatIfIn(BaseModel):
         description='Judgment paths to values, e.g. {"actors.UKR.no_deal.cost": 0.3}.',
         max_length=1000,
     )
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
     as_of: dt.date | None = None
     what_if: str | None = Field(default=None, max_length=200)
     detail: Literal["fast", "full"] = Field(

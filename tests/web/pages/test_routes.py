@@ -13,7 +13,7 @@ import pytest
 
 from detente.readiness import assess
 from detente.scenario import load
-from tests.web.conftest import FEARON, People, add_people, yaml_headers
+from tests.web.conftest import FEARON, People, add_people, import_file
 
 ID = "fearon-textbook"
 
@@ -32,10 +32,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Peo
     people = add_people(url)
     settings = Settings(db=url, analysis_workers=1, job_workers=1, instance="routes:0")
     with TestClient(create_app(settings)) as c:
-        r = c.post(
-            "/api/scenarios", content=FEARON.read_bytes(), headers=yaml_headers(people.analyst)
-        )
-        assert r.status_code == 201, r.text
+        import_file(c, FEARON, people.analyst)
         yield c, people, url
 
 

@@ -286,8 +286,11 @@ def test_save_as_what_if_and_apply_a_preset(browsing: Browsing, site: Site) -> N
         timeout=120,
     ).json()
     expect(page.locator("#margin")).to_have_text(margin_text(expected["margin"]))
+    # the note stays while the preset's settings are on the panel (the answer does not wipe it)
+    expect(page.locator("#whatif-status")).to_contain_text("Applied: Ukraine's offensive stalls")
     page.get_by_role("button", name="Back to the file's judgments").click()
     expect(page.locator("#margin")).to_have_text("gap 0.019")
+    expect(page.locator("#whatif-status")).to_have_text("")
     # a fact switch and a slider, saved as a new what-if of the file
     page.get_by_role("switch", name="security_commitments_offered").check()
     cost = slider(page, UKR_COST)

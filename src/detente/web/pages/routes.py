@@ -14,7 +14,6 @@ import asyncio
 import datetime as dt
 import functools
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,19 +21,26 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from detente.web import analysis, jobs, library
+from detente.web import jobs, library
 from detente.web.accounts import Principal
-from detente.web.api_analysis import CSP_BRIEFING, cached, text_of, version_of
+from detente.web.api_common import (
+    CSP_BRIEFING,
+    cached,
+    diff_of,
+    stored,
+    version_of,
+    versions_of,
+    what_if_base,
+)
 from detente.web.app import Context
 from detente.web.errors import ApiError
-from detente.web.library import Missing, Version
+from detente.web.library import Version
 from detente.web.pages import diffview
 from detente.web.pages.render import page
 from detente.web.pool import Analyses
 
 __all__ = ["COOKIE", "router"]
 
-log = logging.getLogger("detente.web")
 router = APIRouter(include_in_schema=False)
 
 #: The cookie that carries the signed-in token to the pages (``--reads token`` only needs it).
@@ -123,7 +129,7 @@ async def view(
 ) -> dict[str, Any]:
     """A page view of a version (:mod:`detente.web.pages.content`), cached by its content."""
     params = {"view": name, "as_of": as_of, **options}
-    body, _ = await cached(ctx, version, "page", params)
+    body = await cached(ctx, version, "page", params)
     result: dict[str, Any] = json.loads(body)
     return result
 
@@ -133,31 +139,6 @@ def peek(ctx: Context, version: Version, name: str, **options: Any) -> dict[str,
     params = {"view": name, "as_of": None, **options}
     hit = ctx.analyses.cached(Analyses.key("page", version.content_hash, params))
     return None if hit is None else json.loads(hit[0])
-
-
-_WARMING: set[asyncio.Task[None]] = set()
-
-
-def warm_what_ifs(ctx: Context, version: Version, as_of: dt.date | None) -> None:
-    """Load the version into the server's what-ifs now (in the background), as the service's
-    what-if route would on the first slider move: a page that shows sliders will be asked."""
-    key = (version.content_hash, as_of.isoformat() if as_of else None, None)
-    name = f"{version.scenario}.yaml"
-
-    async def load() -> Any:
-        text = await text_of(ctx, version)
-        return await asyncio.to_thread(analysis.scenario_for, text, name=name, as_of=as_of)
-
-    async def warm() -> None:
-        try:
-            scenario = await ctx.whatifs.base(key, load)
-            await ctx.whatifs.answer(key, scenario, {})  # the quick path compiles the problem
-        except Exception:  # the slider's own call will say what is wrong
-            log.debug("warming the what-ifs of %s failed", version.scenario, exc_info=True)
-
-    task = asyncio.get_running_loop().create_task(warm())
-    _WARMING.add(task)
-    task.add_done_callback(_WARMING.discard)
 
 
 def panel_groups(judgments: list[dict[str, Any]]) -> dict[str, Any]:
@@ -212,8 +193,14 @@ async def library_page(
 # ---- one scenario -----------------------------------------------------------------------------
 
 
-async def _version(ctx: Context, scenario_id: str, number: int | None) -> Version:
-    return await version_of(ctx, _scenario_id(scenario_id), number)
+async def _version(
+    request: Request, scenario_id: str, version: str | None, as_of: str | None = None
+) -> tuple[Context, Version, dt.date | None]:
+    """The page's context, the version its query names (the latest by default) and its date."""
+    ctx = _ctx(request)
+    number = _number(version, "version")
+    found = await version_of(ctx, _scenario_id(scenario_id), number)
+    return ctx, found, _date(as_of)
 
 
 @router.get("/scenarios/{scenario_id}")
@@ -221,10 +208,9 @@ async def _version(ctx: Context, scenario_id: str, number: int | None) -> Versio
 async def scenario_page(
     request: Request, scenario_id: str, version: str | None = None, as_of: str | None = None
 ) -> Response:
-    ctx = _ctx(request)
-    found = await _version(ctx, scenario_id, _number(version, "version"))
-    date = _date(as_of)
-    warm_what_ifs(ctx, found, date)
+    ctx, found, date = await _version(request, scenario_id, version, as_of)
+    # a page with sliders will be asked what-ifs: load its base now, as the first one would
+    ctx.whatifs.warm(*what_if_base(ctx, found, as_of=date, what_if=None))
     data, line = await asyncio.gather(
         view(ctx, found, "scenario", as_of=date), view(ctx, found, "verdict", as_of=date)
     )
@@ -256,14 +242,8 @@ async def scenario_page(
 @router.get("/scenarios/{scenario_id}/edit")
 @html_errors
 async def editor_page(request: Request, scenario_id: str, version: str | None = None) -> Response:
-    ctx = _ctx(request)
     number = _number(version, "version")
-    try:
-        found = await run_in_threadpool(
-            library.get_version, ctx.db, _scenario_id(scenario_id), number
-        )
-    except Missing as exc:
-        raise ApiError(404, f"no {exc} in the library", path="id") from None
+    found = await stored(_ctx(request), _scenario_id(scenario_id), number)
     return page(
         "editor.html",
         title=f"Edit {found.title}",
@@ -280,10 +260,7 @@ async def history_page(
     request: Request, scenario_id: str, old: str | None = None, new: str | None = None
 ) -> Response:
     ctx = _ctx(request)
-    try:
-        found = await run_in_threadpool(library.list_versions, ctx.db, _scenario_id(scenario_id))
-    except Missing:
-        raise ApiError(404, f"no scenario '{scenario_id}' in the library", path="id") from None
+    found = await versions_of(ctx, _scenario_id(scenario_id))
     latest = found[0]
     newer = next((v for v in found if v.number == _number(new, "new")), latest)
     wanted_old = _number(old, "old") or max(1, newer.number - 1)
@@ -304,14 +281,7 @@ async def history_page(
 
 
 async def _diff(ctx: Context, older: Version, newer: Version) -> dict[str, Any]:
-    old_text, new_text = await text_of(ctx, older), await text_of(ctx, newer)
-    lines = await ctx.pool.run(
-        "diff",
-        old=old_text,
-        new=new_text,
-        old_name=f"version {older.number}",
-        new_name=f"version {newer.number}",
-    )
+    lines = await diff_of(ctx, older, newer)
     if not lines.ok:
         raise ApiError(503, str(lines.value), path="diff")
     verdicts = {}
@@ -334,9 +304,7 @@ async def _diff(ctx: Context, older: Version, newer: Version) -> dict[str, Any]:
 async def timeline_page(
     request: Request, scenario_id: str, version: str | None = None, as_of: str | None = None
 ) -> Response:
-    ctx = _ctx(request)
-    found = await _version(ctx, scenario_id, _number(version, "version"))
-    date = _date(as_of)
+    ctx, found, date = await _version(request, scenario_id, version, as_of)
     data = await view(ctx, found, "timeline", until=date.isoformat() if date else None)
     at = await view(ctx, found, "verdict", as_of=date) if date else None
     return page(
@@ -354,8 +322,7 @@ async def timeline_page(
 @router.get("/scenarios/{scenario_id}/jobs")
 @html_errors
 async def jobs_page(request: Request, scenario_id: str, job: str | None = None) -> Response:
-    ctx = _ctx(request)
-    found = await _version(ctx, scenario_id, None)
+    ctx, found, _ = await _version(request, scenario_id, None)
     listed = await run_in_threadpool(jobs.list_jobs, ctx.db, scenario=scenario_id, limit=20)
     shown = None
     if job and len(job) == 32 and all(c in "0123456789abcdef" for c in job):
@@ -383,9 +350,7 @@ async def jobs_page(request: Request, scenario_id: str, job: str | None = None) 
 async def briefing_page(
     request: Request, scenario_id: str, version: str | None = None, as_of: str | None = None
 ) -> Response:
-    ctx = _ctx(request)
-    found = await _version(ctx, scenario_id, _number(version, "version"))
-    date = _date(as_of)
+    ctx, found, date = await _version(request, scenario_id, version, as_of)
     query = f"version={found.number}" + (f"&as_of={date.isoformat()}" if date else "")
     versions = await run_in_threadpool(library.list_versions, ctx.db, scenario_id)
     return page(
@@ -407,10 +372,8 @@ async def briefing_frame(
     request: Request, scenario_id: str, version: str | None = None, as_of: str | None = None
 ) -> Response:
     """The briefing as the API gives it, framed by the workbench's briefing page only."""
-    ctx = _ctx(request)
-    found = await _version(ctx, scenario_id, _number(version, "version"))
-    date = _date(as_of)
-    body, _ = await cached(ctx, found, "briefing_html", {"as_of": date}, media="text/html")
+    ctx, found, date = await _version(request, scenario_id, version, as_of)
+    body = await cached(ctx, found, "briefing_html", {"as_of": date}, media="text/html")
     policy = CSP_BRIEFING.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
     return Response(
         body,
