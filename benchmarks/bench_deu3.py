@@ -1,10 +1,10 @@
 """Forecast accuracy on DEU III: every method against the weighted mean on 353 EU issues.
 
-Reads ``shared/data/deu3/deu3.csv`` (Arregui & Perarnaud 2021, doi:10.34810/data53, CC BY 4.0;
-layout in its README), first reproduces the README's reference figures with the package's
-weighted mean and median (proof that the reader is right), then runs every forecast method on
-every issue with an outcome and prints mean absolute error, median absolute error and hit rate
-(share of issues forecast within 10 points on the 0-100 scale).
+Reads ``tests/data/deu3/deu3.csv`` (Arregui & Perarnaud 2021, doi:10.34810/data53, CC BY 4.0;
+layout, provenance and citation in its README), first reproduces the README's reference figures
+with the package's weighted mean and median (proof that the reader is right), then runs every
+forecast method on every issue with an outcome and prints mean absolute error, median absolute
+error and hit rate (share of issues forecast within 10 points on the 0-100 scale).
 
 Capability is GDP (the file's second row); weight = capability x salience; an actor with a
 position but a blank salience gets salience 0.  No method has to beat the weighted mean: the
@@ -16,7 +16,6 @@ Run: ``.venv/bin/python benchmarks/bench_deu3.py [--rounds N]``.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -34,8 +33,7 @@ from detente.bargaining import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("DETENTE_SHARED", ROOT.parent / "shared"))
-DATA = SHARED / "data" / "deu3" / "deu3.csv"
+DATA = ROOT / "tests" / "data" / "deu3" / "deu3.csv"
 
 # The README's reference figures: (MAE, median AE, share within 10 points).
 REFERENCE = {
@@ -82,7 +80,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=8, help="rounds of the EU model")
     args = parser.parse_args()
     if not DATA.is_file():
-        print(f"DEU III data not found at {DATA}; set DETENTE_SHARED", file=sys.stderr)
+        print(f"DEU III data not found at {DATA}", file=sys.stderr)
         return 2
     issues = load_issues()
     print(f"DEU III: {len(issues)} issues with an outcome (0-100 scale)")

@@ -12,7 +12,9 @@ for at most ``--seconds`` seconds or ``--requests`` requests, whichever comes fi
 - ``save``: ``PUT /api/scenarios/ID`` of a new version, each client on its own scenario.
 
 Printed: p50 and p95 latency, throughput, and p95 as a ratio of the baseline's p95 measured in
-the same run.  Targets on 2 cores: what-if p95 < 150 ms, cached assessment p95 < 50 ms.
+the same run, with the machine's load average before and after each database's cases (figures
+taken while other work loads the machine say little).  Targets on 2 cores: what-if p95 < 150 ms,
+cached assessment p95 < 50 ms.
 PostgreSQL: ``DETENTE_TEST_PG`` (default postgresql+psycopg://detente:detente@127.0.0.1/postgres);
 a throwaway database is created and dropped.  Run: ``python benchmarks/bench_service.py``.
 """
@@ -209,10 +211,18 @@ async def run_cases(
     return out
 
 
-def report(database: str, results: dict[str, dict[str, float]], clients: int) -> None:
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def report(
+    database: str, results: dict[str, dict[str, float]], clients: int, loads: tuple[str, str]
+) -> None:
     base = results["health"]["p95"]
     targets = {"cached assessment": 50.0, "what-if": 150.0}
-    print(f"\n{database}: {len(results)} cases, {clients} clients")
+    print(f"\n{database}: {len(results)} cases, {clients} clients, {os.cpu_count()} CPUs")
+    print(f"  load average (1, 5, 15 min): {loads[0]} before, {loads[1]} after")
     print(
         f"  {'case':<18} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p95/health':>11}"
         f" {'errors':>6}  target"
@@ -233,6 +243,7 @@ def report(database: str, results: dict[str, dict[str, float]], clients: int) ->
 def bench(database: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     auth = prepare(url)
     process, port = serve(url, folder / f"{database}.log")
+    before = load_average()
     try:
         results = asyncio.run(run_cases(port, auth, args))
     finally:
@@ -241,7 +252,7 @@ def bench(database: str, url: str, args: argparse.Namespace, folder: Path) -> No
             process.wait(15)
         except subprocess.TimeoutExpired:
             process.kill()
-    report(database, results, args.clients)
+    report(database, results, args.clients, (before, load_average()))
 
 
 def postgres_url() -> tuple[str, Callable[[], None]] | None:

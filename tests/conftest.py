@@ -1,4 +1,4 @@
-"""Shared test fixtures: where the shared cases and data live, the flagship scenario."""
+"""Test settings shared by every package's tests: where test data lives, the flagship scenario."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("DETENTE_SHARED", ROOT.parent / "shared"))
+DATA = ROOT / "tests" / "data"  # published cases and data sets, each folder with its README
 FLAGSHIP = ROOT / "scenarios" / "russia-ukraine-2022-12.yaml"
 
 # CI (CI=true) runs a fixed, derandomised set of examples so that a red build always reproduces;
@@ -22,14 +22,6 @@ settings.register_profile(
     derandomize=os.environ.get("CI", "").lower() == "true",
 )
 settings.load_profile("ci")
-
-
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    """The read-only ``shared/`` folder beside the checkout (cases, data, design)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"shared/ not found at {SHARED}; set DETENTE_SHARED")
-    return SHARED
 
 
 @pytest.fixture(scope="session")

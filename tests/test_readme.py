@@ -1,9 +1,10 @@
 """The README's examples run as tests.
 
 Every ```console block of README.md holds ``$ detente ...`` commands followed by their output; each
-command is run (in a scratch directory that sees the repository's ``scenarios/``, ``docs/`` and ``tests/``) and its output
-must match the README, where a line ``...`` stands for any number of lines.  Every ```python block
-runs as a doctest.
+command is run (in a scratch directory that sees the repository's ``scenarios/``, ``docs/`` and
+``tests/``, and already holds the files ``make demo`` writes, as a reader's checkout does after the
+Quick start) and its output must match the README, where a line ``...`` stands for any number of
+lines.  Every ```python block runs as a doctest.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ from detente.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```(console|python)\n(.*?)```", re.S)
+
+
+def _demo_outputs() -> list[str]:
+    """The files the Makefile's ``demo`` target writes (its ``-o PATH`` options)."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe is not None, "the Makefile has no demo target"
+    return re.findall(r"-o (\S+)", recipe.group(1))
+
+
+DEMO_OUTPUTS = _demo_outputs()
 
 
 def _console_examples() -> list[tuple[str, list[str]]]:
@@ -50,6 +62,9 @@ def _matches(expected: list[str], actual: list[str]) -> bool:
 def scratch(tmp_path: Path) -> Iterator[Path]:
     for name in ("scenarios", "docs", "tests"):
         (tmp_path / name).symlink_to(ROOT / name)
+    for name in DEMO_OUTPUTS:  # what `make demo` left behind; no README command may trip on it
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("written by make demo\n", encoding="utf-8")
     cwd = os.getcwd()
     os.chdir(tmp_path)
     yield tmp_path
@@ -59,8 +74,25 @@ def scratch(tmp_path: Path) -> Iterator[Path]:
 EXAMPLES = _console_examples()
 
 
-def test_readme_has_examples() -> None:
-    assert len(EXAMPLES) >= 3
+def test_readme_documents_every_command() -> None:
+    """Each command of the CLI has a section under "Commands" (a ``### `detente NAME`` heading)."""
+    from detente.cli import app
+
+    names = {
+        (c.name or (c.callback.__name__ if c.callback else "")).replace("_", "-")
+        for c in app.registered_commands
+    }
+    headings = re.findall(r"^### .*$", README, re.M)
+    undocumented = [n for n in names if not any(f"`detente {n}" in h for h in headings)]
+    assert sorted(undocumented) == []
+    run = {command.split()[1] for command, _ in EXAMPLES}
+    assert run <= names  # no example of a command that does not exist
+
+
+def test_demo_writes_the_briefing_with_simulation() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "out/briefing.html" in DEMO_OUTPUTS
+    assert re.search(r"detente report .*--simulate \d+", makefile)
 
 
 @pytest.mark.parametrize(("command", "expected"), EXAMPLES, ids=[c for c, _ in EXAMPLES])

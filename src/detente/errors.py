@@ -4,6 +4,10 @@ Every error that reaches the user names the file, the line, the column and the f
 form ``FILE:LINE:COL: path.to.field: message``; the CLI prints each as ``detente: error: ...`` and
 exits with code 2.  Engines raise :class:`DetenteError` subclasses, never bare exceptions, for
 anything caused by the input.
+
+A :class:`ScenarioWarning` has the same form for something that is not wrong but probably not
+meant (a judgment nothing reads, a red line every outcome meets): it is collected, never raised;
+the CLI prints each as ``detente: warning: ...`` and the exit code does not change.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ __all__ = [
     "InputError",
     "ProblemTooLarge",
     "ScenarioError",
+    "ScenarioWarning",
     "did_you_mean",
     "printable",
 ]
@@ -57,6 +62,32 @@ class Diagnostic:
         head = ":".join(where)
         parts = [p for p in (head, self.path) if p]
         return ": ".join([*parts, self.message])
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioWarning(Diagnostic):
+    """Something in a scenario that is valid but probably not what its author meant.
+
+    Printed like a :class:`Diagnostic` (``FILE:LINE:COL: path: message``).  It is not a Python
+    warning category: detente collects warnings (:mod:`detente.scenario.warnings`,
+    :mod:`detente.readiness.warnings`) and the faces show them; nothing raises or filters them.
+    """
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """``{"file", "line", "column", "path", "message"}`` (the ``warnings`` of ``--json``)."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+        }
+
+    @classmethod
+    def of(cls, diagnostic: Diagnostic) -> ScenarioWarning:
+        """The warning with a diagnostic's message and position."""
+        d = diagnostic
+        return cls(d.message, d.path, d.file, d.line, d.column)
 
 
 class DetenteError(Exception):

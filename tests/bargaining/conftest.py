@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from forecast_cases import ECCase, load_ec
 
 
 @pytest.fixture(scope="session")
-def ec(shared: Path) -> ECCase:
+def ec() -> ECCase:
     """The EC car-emissions case of Bueno de Mesquita (1994) / Scholz et al. (2011)."""
-    return load_ec(shared)
+    return load_ec()

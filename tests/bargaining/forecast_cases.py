@@ -1,4 +1,4 @@
-"""The EC car-emissions case (Bueno de Mesquita 1994; Scholz et al. 2011), read from shared/."""
+"""The EC car-emissions case (Bueno de Mesquita 1994; Scholz et al. 2011), read from tests/data/cases."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ class ECCase:
     high: float
 
 
-def load_ec(shared: Path) -> ECCase:
-    data = YAML(typ="safe").load((shared / "cases/eum/ec_car_emissions_1985.yaml").read_text())
+DATA = Path(__file__).resolve().parents[1] / "data"
+EC_CASE = DATA / "cases" / "eum" / "ec_car_emissions_1985.yaml"
+
+
+def load_ec(path: Path = EC_CASE) -> ECCase:
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     actors = data["actors"]
     return ECCase(
         data=data,

@@ -195,12 +195,12 @@ def test_python_warnings_do_not_reach_users(tmp_path: Path) -> None:
     path = scenario_with(tmp_path, MINIMAL)
     code = (
         "import sys, warnings\n"
-        "import detente.scenario as s\n"
-        "real = s.load\n"
+        "import detente.scenario.loader as s\n"
+        "real = s.load_with_source\n"
         "def load(p):\n"
         "    warnings.warn('overflow encountered in subtract', RuntimeWarning)\n"
         "    return real(p)\n"
-        "s.load = load\n"
+        "s.load_with_source = load\n"
         "from detente.cli import main\n"
         "sys.exit(main(['check', sys.argv[1]]))\n"
     )

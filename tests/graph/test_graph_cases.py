@@ -1,8 +1,7 @@
-"""Published graph-model cases (shared/cases/gmcr): every expected set, matched by pattern."""
+"""Published graph-model cases (tests/data/cases/gmcr): every expected set, matched by pattern."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,13 +9,14 @@ from ruamel.yaml import YAML
 
 from detente.graph import StabilityResult, stability
 from detente.scenario.strategy import Strategy
+from tests.conftest import DATA, ROOT
 
 CASES = ["prisoners_dilemma", "chicken", "elmira"]
 REV = {"forward_only": "forward", "backward_only": "backward", "both": "both"}
 
 
-def load_case(shared: Path, name: str) -> dict[str, Any]:
-    data: dict[str, Any] = YAML(typ="safe").load(shared / "cases" / "gmcr" / f"{name}.yaml")
+def load_case(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = YAML(typ="safe").load(DATA / "cases" / "gmcr" / f"{name}.yaml")
     return data
 
 
@@ -82,8 +82,8 @@ def case_patterns(case: dict[str, Any], ids: Any) -> set[str]:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_case_reproduces_every_expected_set(shared: Path, name: str) -> None:
-    case = load_case(shared, name)
+def test_case_reproduces_every_expected_set(name: str) -> None:
+    case = load_case(name)
     result = stability(strategy_from_case(case))
     assert sorted(s.pattern for s in result.states) == sorted(s["pattern"] for s in case["states"])
     checked = 0
@@ -100,8 +100,8 @@ def test_case_reproduces_every_expected_set(shared: Path, name: str) -> None:
     assert checked >= 8
 
 
-def test_elmira_ur_alternative_ranking_gives_same_sets(shared: Path) -> None:
-    case = load_case(shared, "elmira")
+def test_elmira_ur_alternative_ranking_gives_same_sets() -> None:
+    case = load_case("elmira")
     base = stability(strategy_from_case(case))
     for dm in case["decision_makers"]:
         if dm["name"] == "UR":
@@ -110,19 +110,19 @@ def test_elmira_ur_alternative_ranking_gives_same_sets(shared: Path) -> None:
     assert alt.stability == base.stability
 
 
-def test_elmira_sim_equilibria_under_both_readings(shared: Path) -> None:
+def test_elmira_sim_equilibria_under_both_readings() -> None:
     """SIM equilibria are the Nash ones (5, 8, 9), as gmcr-py reports (one opponent at a time);
     the joint reading (any set of the others moving at once) gives the same here."""
-    case = load_case(shared, "elmira")
+    case = load_case("elmira")
     joint = stability(strategy_from_case(case), concepts=("sim",))
     single = stability(strategy_from_case(case), concepts=("sim",), sim="single")
     assert as_patterns(joint, joint.equilibria["sim"]) == case_patterns(case, [5, 8, 9])
     assert joint.stability == single.stability
 
 
-def test_elmira_statements_reproduce_rankings_outside_the_merged_state(shared: Path) -> None:
+def test_elmira_statements_reproduce_rankings_outside_the_merged_state() -> None:
     """GMCR II numbers and operators in the case's preference statements (option prioritisation)."""
-    case = load_case(shared, "elmira")
+    case = load_case("elmira")
     result = stability(strategy_from_case(case, statements=True))
     P = result._solved.conflict.payoff
     by_pattern = {s.pattern: s.id - 1 for s in result.states}
@@ -144,8 +144,8 @@ def test_elmira_statements_reproduce_rankings_outside_the_merged_state(shared: P
         )
 
 
-def test_elmira_coalition_and_status_quo(shared: Path) -> None:
-    case = load_case(shared, "elmira")
+def test_elmira_coalition_and_status_quo() -> None:
+    case = load_case("elmira")
     result = stability(strategy_from_case(case))
     patterns = {s["id"]: s["pattern"] for s in case["states"]}
     pid = {s.pattern: s.id for s in result.states}
@@ -174,13 +174,13 @@ def test_elmira_coalition_and_status_quo(shared: Path) -> None:
     assert "MoE+UR" in text and "coalitionally unstable" in text
 
 
-def test_design_example_parses_and_matches_elmira(shared: Path) -> None:
+def test_design_example_parses_and_matches_elmira() -> None:
     """The YAML example of docs/strategy.md (infeasible rule + pattern, exactly_one, merge)."""
-    text = (shared / "design" / "GRAPH_MODEL.md").read_text()
+    text = (ROOT / "docs" / "strategy.md").read_text(encoding="utf-8")
     block = text.split("```yaml", 1)[1].split("```", 1)[0]
     data = YAML(typ="safe").load(block)["strategy"]
     # complete the example's rankings from the Elmira case so that they are total
-    case = load_case(shared, "elmira")
+    case = load_case("elmira")
     patterns = {s["id"]: s["pattern"] for s in case["states"]}
     for dm in case["decision_makers"]:
         if dm["name"] != "MoE":
@@ -201,8 +201,8 @@ def test_design_example_parses_and_matches_elmira(shared: Path) -> None:
     assert as_patterns(result, result.equilibria["nash"]) == case_patterns(case, [5, 8, 9])
 
 
-def test_frame_and_explain_of_prisoners_dilemma(shared: Path) -> None:
-    case = load_case(shared, "prisoners_dilemma")
+def test_frame_and_explain_of_prisoners_dilemma() -> None:
+    case = load_case("prisoners_dilemma")
     result = stability(strategy_from_case(case))
     frame = result.to_frame()
     assert list(frame["pattern"]) == ["NN", "YN", "NY", "YY"]
@@ -217,9 +217,9 @@ def test_frame_and_explain_of_prisoners_dilemma(shared: Path) -> None:
     assert "SIM: the move to state 2 (YN) is sanctioned" in text and "state 4 (YY)" in text
 
 
-def test_elmira_moves_follow_irreversibility(shared: Path) -> None:
+def test_elmira_moves_follow_irreversibility() -> None:
     """The unilateral moves transcribed in the case's ``moves_note`` (paper numbering)."""
-    case = load_case(shared, "elmira")
+    case = load_case("elmira")
     result = stability(strategy_from_case(case), concepts=("nash",))
     patterns = {s["id"]: s["pattern"] for s in case["states"]}
     ours = {s.pattern: s.id - 1 for s in result.states}

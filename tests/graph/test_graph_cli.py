@@ -51,7 +51,16 @@ def test_json_output_has_the_documented_shape(
 ) -> None:
     assert main(["stability", str(elmira_file), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"options", "states", "stability", "equilibria", "status_quo", "coalitions"}
+    assert set(data) == {
+        "options",
+        "states",
+        "stability",
+        "equilibria",
+        "status_quo",
+        "coalitions",
+        "warnings",  # the scenario's (docs/warnings.md)
+    }
+    assert data["warnings"] == []
     assert data["options"] == ["MoE.modify", "UR.delay", "UR.accept", "UR.abandon", "LG.insist"]
     assert data["states"][0] == {"id": 1, "pattern": "NYNNN", "decimal": [2]}
     assert data["states"][4] == {"id": 5, "pattern": "-NNY-", "decimal": [8, 9, 24, 25]}
@@ -92,3 +101,32 @@ def test_errors_are_reported_with_location(
 def test_bad_explain_state(elmira_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stability", str(elmira_file), "--explain", "42"]) == 2
     assert "numbered 1..9" in capsys.readouterr().err
+
+
+def test_engine_refusals_name_the_file_and_the_strategy_line(
+    elmira_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # over --max-states: refused by the engine after the file loaded; `strategy:` is line 4
+    assert main(["stability", str(elmira_file), "--max-states", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"detente: error: {elmira_file}:4:1: strategy: the strategy has 9 ")
+    assert "more than max_states = 5" in err and "Traceback" not in err
+    assert main(["stability", str(elmira_file), "--concept", "nsh"]) == 2
+    err = capsys.readouterr().err  # an option of the command, not a place in the file
+    assert err.startswith("detente: error: --concept: unknown solution concept 'nsh'")
+
+
+def test_the_strategy_is_compiled_once(
+    elmira_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detente.scenario.strategy import _compile
+
+    compiled = []
+    build = _compile._merge  # called once per compilation that builds the states
+    monkeypatch.setattr(_compile, "_merge", lambda *a: compiled.append(1) or build(*a))
+    assert main(["stability", str(elmira_file), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["equilibria"]["nash"]
+    assert len(compiled) == 1  # by the loader's check; the engine reuses it
+    # a lower limit than the conflict's size is checked again, not taken from the cache
+    assert main(["stability", str(elmira_file), "--max-states", "8"]) == 2
+    assert "more than max_states = 8" in capsys.readouterr().err

@@ -272,7 +272,7 @@ def malicious(fn, task):  # a worker that answers with objects instead of number
 remote._call = malicious
 spec = as_judgments([("x", DistributionSpec.model_validate({"uniform": [0, 1]}), (0.0, 1.0))])
 with distributed.LocalCluster(
-    n_workers=1, processes=False, protocol="tcp", dashboard_address=None
+    n_workers=1, processes=False, protocol="tcp", dashboard_address=":0"
 ) as cluster:
     try:
         run(Linear(weights=(1.0,), threshold=0.5), spec, 10,

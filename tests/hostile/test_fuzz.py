@@ -80,7 +80,16 @@ def test_fuzz_scenario_loader(data: bytes) -> None:
     scenario(data)
 
 
-RULE_TOKENS = st.sampled_from(
+def phrases(tokens: list[str], *, text: int) -> st.SearchStrategy[bytes]:
+    """Inputs of a small language: up to 25 of its tokens in a row, or any text up to ``text``
+    characters."""
+    return st.one_of(
+        st.lists(st.sampled_from(tokens), max_size=25).map(lambda t: " ".join(t).encode()),
+        st.text(max_size=text).map(str.encode),
+    )
+
+
+RULES = phrases(
     [
         "territory",
         "crimea",
@@ -119,22 +128,18 @@ RULE_TOKENS = st.sampled_from(
         "lambda",
         "[",
         "]",
-    ]
+    ],
+    text=80,
 )
 
 
 @FUZZ
-@given(
-    data=st.one_of(
-        st.lists(RULE_TOKENS, max_size=25).map(lambda t: " ".join(t).encode()),
-        st.text(max_size=80).map(str.encode),
-    )
-)
+@given(data=RULES)
 def test_fuzz_rule_language(data: bytes) -> None:
     expression(data)
 
 
-PREFERENCE_TOKENS = st.sampled_from(
+PREFERENCES = phrases(
     [
         "UKR.fight",
         "UKR.talk",
@@ -156,17 +161,13 @@ PREFERENCE_TOKENS = st.sampled_from(
         "(",
         ")",
         "#",
-    ]
+    ],
+    text=60,
 )
 
 
 @FUZZ
-@given(
-    data=st.one_of(
-        st.lists(PREFERENCE_TOKENS, max_size=25).map(lambda t: " ".join(t).encode()),
-        st.text(max_size=60).map(str.encode),
-    )
-)
+@given(data=PREFERENCES)
 def test_fuzz_preference_language(data: bytes) -> None:
     preference(data)
 

@@ -75,9 +75,9 @@ def test_the_base_example_in_words() -> None:
 
 
 def test_no_closest_deal_no_decomposition() -> None:
-    text = BASE.replace("red_lines:", "red_lines:\n      - rule: territory < 0", 1)
-    s = loads(text)
-    a = assess(s)
-    if a.margin is None:
-        assert a.margin_sources is None
-        assert a.to_dict()["margin_sources"] is None
+    # no outcome meets 'land < 0' on a scale from 0: no closest deal, so nothing to decompose
+    text = BASE.replace("red_lines:", "red_lines:\n      - rule: land < 0", 1)
+    a = assess(loads(text))
+    assert a.margin is None
+    assert a.margin_sources is None
+    assert a.to_dict()["margin_sources"] is None

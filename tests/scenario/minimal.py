@@ -86,7 +86,7 @@ timeline:
 uncertainty:
   actors.UKR.no_deal.outcome.territory: {triangular: [20, 40, 70]}
   actors.RUS.no_deal.cost: {normal: [0.10, 0.03]}
-  actors.UKR.salience.territory: {uniform: [0.4, 0.9]}
+  actors.UKR.salience.territory: {uniform: [0.4, 1.0]}
   issues.crimea.status_quo: {choice: [russian, deferred]}
   facts.sanctions_tightened: {choice: [true, false]}
 what_ifs:

@@ -375,5 +375,13 @@ def test_nesting_100_deep_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Traceback" not in err
 
 
-def test_at_least_thirty_cases() -> None:
-    assert len(CASES) + 2 >= 30
+def test_the_unedited_example_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The control: every error above comes from its case's one edit, not from the example."""
+    path = tmp_path / "example.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.startswith(f"{path}: ok, ")
+    # and each case edits one unambiguous place of it
+    assert [c.name for c in CASES if MINIMAL.count(c.old) != 1] == []

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,118 +69,39 @@ def test_two_processes_give_identical_outputs(reference: dict[str, np.ndarray]) 
     )
 
 
-def test_local_cluster_gives_identical_outputs(reference: dict[str, np.ndarray]) -> None:
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        processes=True,
-        n_workers=2,
-        threads_per_worker=1,
-        dashboard_address=None,
-        host="127.0.0.1",
-    ) as cluster:
-        got = run(
-            MODEL,
-            SPECS,
-            N,
-            execution=Execution(
-                seed=99,
-                method="lhs",
-                chunk_size=CHUNK,
-                scheduler=cluster.scheduler_address,
-                timeout=60,
-            ),
-        )
-    _same(reference, got)
+# The Dask tests share one real cluster (a scheduler and two workers) per session: the
+# `dask_cluster` fixture of tests/uncertainty/conftest.py.  Keep them in this module: `make test`
+# distributes whole modules to its workers (--dist loadscope), so they share one worker.
 
 
-SCHEDULER_ARGS = ("--host", "127.0.0.1", "--no-dashboard")
-WORKER_ARGS = ("--host", "127.0.0.1", "--nthreads", "1", "--no-nanny", "--no-dashboard")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _dask_command(role: str) -> list[str]:
-    exe = Path(sys.executable).with_name("dask")
-    if exe.exists():
-        return [str(exe), role]
-    return [sys.executable, "-m", f"distributed.cli.dask_{role}"]
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"dask scheduler exited with code {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"dask scheduler did not listen on port {port} within {seconds} s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def dask_pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real ``dask scheduler`` and ``dask worker`` on 127.0.0.1, torn down afterwards."""
-    pytest.importorskip("distributed")
-    logs = tmp_path_factory.mktemp("dask")
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    with (logs / "scheduler.log").open("wb") as slog, (logs / "worker.log").open("wb") as wlog:
-        scheduler = subprocess.Popen(
-            [*_dask_command("scheduler"), *SCHEDULER_ARGS, "--port", str(port)],
-            stdout=slog,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        worker = None
-        try:
-            _wait_for_port(port, scheduler, 60)
-            worker = subprocess.Popen(
-                [*_dask_command("worker"), address, *WORKER_ARGS],
-                stdout=wlog,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-            yield address
-        finally:
-            if worker is not None:
-                _stop(worker)
-            _stop(scheduler)
-
-
-def test_real_scheduler_and_worker_give_identical_outputs(
-    reference: dict[str, np.ndarray], dask_pair: str
+@pytest.mark.slow
+def test_dask_cluster_run_gives_identical_outputs(
+    reference: dict[str, np.ndarray], dask_cluster: str
 ) -> None:
     got = run(
         MODEL,
         SPECS,
         N,
         execution=Execution(
-            seed=99, method="lhs", chunk_size=CHUNK, scheduler=dask_pair, timeout=60
+            seed=99, method="lhs", chunk_size=CHUNK, scheduler=dask_cluster, timeout=60
         ),
     )
     _same(reference, got)
+
+
+@pytest.mark.slow
+def test_dask_cluster_evaluate_gives_identical_outputs(dask_cluster: str) -> None:
     rows = sample(SPECS, 3000, seed=5)
     _same(
         evaluate(MODEL, rows, execution=Execution(chunk_size=700)),
-        evaluate(MODEL, rows, execution=Execution(scheduler=dask_pair)),
+        evaluate(MODEL, rows, execution=Execution(scheduler=dask_cluster)),
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def test_unreachable_scheduler_fails_fast_with_a_clear_error() -> None:
@@ -321,7 +237,8 @@ def test_model_errors_in_worker_processes_propagate() -> None:
         run(too_wide, SPECS, 6000, execution=Execution(seed=1, chunk_size=2000, workers=2))
 
 
-def test_model_errors_on_dask_workers_propagate(dask_pair: str) -> None:
+@pytest.mark.slow
+def test_model_errors_on_dask_workers_propagate(dask_cluster: str) -> None:
     # The model must be importable on the workers: a test module's function would not be.
     too_wide = Linear(weights=(1.0,) * 5)
     with pytest.raises(IndexError):
@@ -329,5 +246,5 @@ def test_model_errors_on_dask_workers_propagate(dask_pair: str) -> None:
             too_wide,
             SPECS,
             6000,
-            execution=Execution(seed=1, chunk_size=2000, scheduler=dask_pair, timeout=60),
+            execution=Execution(seed=1, chunk_size=2000, scheduler=dask_cluster, timeout=60),
         )

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -196,3 +197,11 @@ def client(db_url: str, people: People) -> Iterator[object]:
 
 def yaml_headers(token: str, **more: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Content-Type": "application/yaml", **more}
+
+
+def import_file(client: Any, path: Path, token: str) -> dict[str, Any]:
+    """Import a scenario file into the library (as version 1) and return the answer."""
+    r = client.post("/api/scenarios", content=path.read_bytes(), headers=yaml_headers(token))
+    assert r.status_code == 201, r.text
+    out: dict[str, Any] = r.json()
+    return out

@@ -13,7 +13,7 @@ import pytest
 import detente
 from detente.readiness import assess
 from detente.scenario import judgment_paths
-from tests.web.conftest import FEARON, FLAGSHIP, add_people, yaml_headers
+from tests.web.conftest import FEARON, FLAGSHIP, add_people, import_file, yaml_headers
 
 ID = "russia-ukraine-2022-12"
 
@@ -33,10 +33,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     app = create_app(Settings(db=url, analysis_workers=2, job_workers=1, instance="analysis:0"))
     with TestClient(app) as client:
         for path in (FLAGSHIP, FEARON):
-            r = client.post(
-                "/api/scenarios", content=path.read_bytes(), headers=yaml_headers(people.analyst)
-            )
-            assert r.status_code == 201, r.text
+            import_file(client, path, people.analyst)
         client.people = people  # type: ignore[attr-defined]
         yield client
 
@@ -45,13 +42,22 @@ def test_assessment_is_what_assess_json_prints(api: Any) -> None:
     scenario = detente.load(FLAGSHIP)
     r = api.get(f"/api/scenarios/{ID}/assessment")
     assert r.status_code == 200
-    assert r.json() == assess(scenario).to_dict()
+    from detente.readiness.warnings import scenario_warnings
+
+    got = r.json()
+    warned = got.pop("warnings")
+    assert got == assess(scenario).to_dict()
+    # the same warnings as the command line, with the library's name for the file
+    assert {w["file"] for w in warned} == {f"{ID}.yaml"}
+    expected = [w.to_dict() | {"file": f"{ID}.yaml"} for w in scenario_warnings(scenario)]
+    assert warned == expected
     variant = api.get(
         f"/api/scenarios/{ID}/assessment",
         params={"as_of": "2022-11-01", "what_if": "china-mediates"},
     )
     expected = assess(scenario.at(dt.date(2022, 11, 1)).variant("china-mediates")).to_dict()
-    assert variant.json() == expected
+    assert {k: v for k, v in variant.json().items() if k != "warnings"} == expected
+    assert "as_of" in [w["path"] for w in variant.json()["warnings"]]  # before 2022-12-04
     unknown = api.get(f"/api/scenarios/{ID}/assessment", params={"what_if": "china-mediate"})
     assert unknown.status_code == 422
     problem = unknown.json()["errors"][0]
@@ -107,6 +113,12 @@ def test_what_if_problems_name_the_path(api: Any) -> None:
     assert problem["path"] == "changes.actors.UKR.no_deal.cost" and "outside" in problem["message"]
     missing = api.post("/api/scenarios/nothing/what-if", json={"changes": {}})
     assert missing.status_code == 404
+    for detail in ("fast", "full"):  # a version number no database column holds: 422, not 503
+        huge = api.post(
+            f"/api/scenarios/{ID}/what-if",
+            json={"changes": {}, "version": 2**63, "detail": detail},
+        )
+        assert huge.status_code == 422 and huge.json()["errors"][0]["path"] == "version"
 
 
 def test_levers_timeline_judgments_stability_forecast(api: Any) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import FLAGSHIP, People, add_people, yaml_headers
+from tests.web.conftest import FLAGSHIP, People, add_people, import_file
 
 distributed = pytest.importorskip("distributed")
 
@@ -40,14 +40,7 @@ def test_simulation_runs_on_the_cluster(scheduler: str, tmp_path: Path) -> None:
     people = add_people(url)
     app = create_app(Settings(db=url, dask=scheduler, analysis_workers=1, instance="dask:0"))
     with TestClient(app) as client:
-        assert (
-            client.post(
-                "/api/scenarios",
-                content=FLAGSHIP.read_bytes(),
-                headers=yaml_headers(people.analyst),
-            ).status_code
-            == 201
-        )
+        import_file(client, FLAGSHIP, people.analyst)
         job = client.post(
             "/api/jobs",
             headers=People.header(people.analyst),

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from detente.web.db import Database
 from detente.web.jobs import JobRunner
 from detente.web.models import jobs
-from tests.web.conftest import FEARON, FLAGSHIP, People, yaml_headers
+from tests.web.conftest import FEARON, FLAGSHIP, People, import_file
 
 ID = "russia-ukraine-2022-12"
 
@@ -28,12 +28,7 @@ def _wait(client: Any, job_id: str, *, seconds: float = 120) -> dict[str, Any]:
 
 def test_simulate_report_and_cancel(client: Any, people: People) -> None:
     h = People.header(people.analyst)
-    assert (
-        client.post(
-            "/api/scenarios", content=FLAGSHIP.read_bytes(), headers=yaml_headers(people.analyst)
-        ).status_code
-        == 201
-    )
+    import_file(client, FLAGSHIP, people.analyst)
     started = client.post(
         "/api/jobs",
         headers=h,
@@ -85,12 +80,7 @@ def test_simulate_report_and_cancel(client: Any, people: People) -> None:
 
 
 def test_report_job_artifact(client: Any, people: People) -> None:
-    assert (
-        client.post(
-            "/api/scenarios", content=FEARON.read_bytes(), headers=yaml_headers(people.analyst)
-        ).status_code
-        == 201
-    )
+    import_file(client, FEARON, people.analyst)
     job = client.post(
         "/api/jobs",
         headers=People.header(people.analyst),
@@ -103,8 +93,7 @@ def test_report_job_artifact(client: Any, people: People) -> None:
 
 
 def test_no_job_stays_running(db_url: str, people: People, client: Any) -> None:
-    h = yaml_headers(people.analyst)
-    assert client.post("/api/scenarios", content=FEARON.read_bytes(), headers=h).status_code == 201
+    import_file(client, FEARON, people.analyst)
     db = Database(db_url)
     try:
         mine = JobRunner(db, workers=1, instance="host:8000", dask=None)

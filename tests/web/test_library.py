@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from tests.web.conftest import FEARON, FLAGSHIP, People, yaml_headers
+import pytest
+
+from tests.web.conftest import FEARON, FLAGSHIP, People, import_file, yaml_headers
 
 ID = "russia-ukraine-2022-12"
 
@@ -128,9 +131,20 @@ def test_loader_problems_have_lines(client: Any, people: People) -> None:
     assert good.json() == {
         "ok": True,
         "errors": [],
+        "warnings": [],
         "id": "fearon-textbook",
         "title": good.json()["title"],
     }
+    # the flagship's warnings, as `detente check` prints them (file: the name it was sent as)
+    flagship = client.post(
+        "/api/check", content=FLAGSHIP.read_bytes(), headers=yaml_headers(people.reader)
+    )
+    warned = flagship.json()["warnings"]
+    assert flagship.json()["ok"] and warned
+    first = warned[0]
+    assert set(first) == {"file", "line", "column", "path", "message"}
+    line = FLAGSHIP.read_text(encoding="utf-8").splitlines()[first["line"] - 1]
+    assert first["path"].split(".")[-1] in line
     assert client.get("/api/scenarios").json()["total"] == 0  # nothing saved
 
 
@@ -152,3 +166,35 @@ def test_heads_never_roll_back_and_expire() -> None:
     assert heads.get("s", 1) is not None  # numbered versions are immutable: kept
     time.sleep(0.25)
     assert heads.get("s", None) is None  # the latest is asked again after ttl
+
+
+def test_concurrent_lookups_of_an_expired_head_read_the_database_once(
+    client: Any, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from detente.web import library
+    from detente.web.api_common import version_of
+
+    import_file(client, FLAGSHIP, people.analyst)
+    ctx = client.app.state.ctx
+    reads: list[tuple[str, int | None]] = []
+    read = library.get_version
+
+    def counted(db: Any, scenario_id: str, number: int | None = None, **kw: Any) -> Any:
+        reads.append((scenario_id, number))
+        time.sleep(0.05)  # long enough for the others to arrive while it runs
+        return read(db, scenario_id, number, **kw)
+
+    monkeypatch.setattr(library, "get_version", counted)
+
+    async def fifty() -> list[int]:
+        ctx.heads = library.Heads()  # nothing known: every request must look the head up
+        found = await asyncio.gather(*(version_of(ctx, ID, None) for _ in range(50)))
+        missing = [version_of(ctx, "nothing-here", None) for _ in range(5)]
+        errors = await asyncio.gather(*missing, return_exceptions=True)
+        assert all(getattr(e, "status", None) == 404 for e in errors)
+        return [v.number for v in found]
+
+    assert client.portal.call(fifty) == [1] * 50
+    assert reads == [(ID, None), ("nothing-here", None)]  # one read each, shared by the others

@@ -29,6 +29,7 @@ EXAMPLES = int(os.environ.get("DETENTE_SCHEMATHESIS_EXAMPLES", "25"))
 WRITES = {
     ("POST", "/api/scenarios"),
     ("PUT", "/api/scenarios/{scenario_id}"),
+    ("POST", "/api/scenarios/{scenario_id}/what-ifs"),
     ("POST", "/api/jobs"),
     ("POST", "/api/jobs/{job_id}/cancel"),
     ("POST", "/api/users"),

@@ -64,6 +64,8 @@ def _import(server: Server, people: People, text: str) -> None:
 
 
 def test_fifty_concurrent_saves_on_one_version(server: Server, people: People) -> None:
+    base = f"http://127.0.0.1:{server.port}"  # the start line says where the pages are too
+    assert f"the workbench at {base}/, the API at {base}/api (" in server.log.read_text()
     text = FEARON.read_text(encoding="utf-8")
     _import(server, people, text)
     barrier = threading.Barrier(50)

@@ -5,10 +5,16 @@ same for plain arrays (the ``--table`` input).  Every actor with a position on t
 whatever its role (parties, backers, mediators, stakeholders), weighted by capability times its
 salience on that issue.  Option issues are forecast on their 0-based ranks and reported as the
 nearest option (the lower one on an exact half).
+
+Each method's forecasts are checked against the veto parties' red lines
+(:mod:`detente.bargaining.redlines`: which red lines a forecast breaks, and the nearest value of
+the issue that meets them), and an expected-utility median that cycles between rounds is
+reported as the cycle (:func:`detente.bargaining.eum.find_cycle`), not as one answer.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +34,7 @@ from detente.bargaining._baselines import (
     weighted_median,
 )
 from detente.bargaining.eum import EUMResult, expected_utility
+from detente.bargaining.redlines import RedLineCheck, check_red_lines
 from detente.bargaining.settings import EUMSettings, check_eum_size
 from detente.errors import InputError, did_you_mean
 
@@ -91,6 +98,9 @@ class IssueForecast:
         Each method's forecast, on the scale (ranks for options).
     eum : EUMResult or None
         The full expected-utility run, when ``"eum"`` was asked for.
+    red_lines : dict
+        Per method, the forecast against the veto parties' red lines that name this issue
+        (:class:`~detente.bargaining.redlines.RedLineCheck`); empty when none names it.
     """
 
     issue: str
@@ -105,6 +115,7 @@ class IssueForecast:
     salience: FloatArray
     values: dict[str, float]
     eum: EUMResult | None = None
+    red_lines: dict[str, RedLineCheck] = field(default_factory=dict)
     weights: FloatArray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,18 +124,65 @@ class IssueForecast:
         object.__setattr__(self, "weights", power_of_two_scale(self.capability) * self.salience)
 
     def reported(self, method: str) -> str | float:
-        """A method's forecast as reported: the number, or the nearest option."""
+        """A method's forecast as reported: the number, or the nearest option; for an
+        expected-utility median that cycles, the cycle (``cycles between 4 and 6 (period 2)``).
+        """
+        cycle = self.cycle(method)
+        if cycle is not None:
+            return cycle
         value = self.values[method]
         if self.options is None:
             return value
         return self.options[nearest_rank(value, len(self.options))]
 
+    def cycle(self, method: str) -> str | None:
+        """``cycles between X and Y (period k)`` when the method's forecast cycles, else None.
+
+        Only the expected-utility model cycles; on an option issue a cycle between ranks that
+        all round to one option is that option, not a cycle.
+        """
+        c = self.eum.cycle if method == "eum" and self.eum is not None else None
+        if c is None:
+            return None
+        n = len(self.options) if self.options is not None else 0
+        if n and len({nearest_rank(v, n) for v in c.values}) < 2:
+            return None
+        return c.describe(self.show)
+
+    def show(self, value: float) -> str:
+        """A value of the issue as text: the nearest option, or the number with its unit."""
+        if self.options is not None:
+            return self.options[nearest_rank(value, len(self.options))]
+        return f"{value:.4g} {self.unit}" if self.unit else f"{value:.4g}"
+
     def describe(self, method: str) -> str:
-        """A method's forecast as text (``7.39 years``, ``deferred (rank 1.3)``)."""
+        """A method's forecast as text (``7.39 years``, ``deferred (rank 1.3)``, ``cycles
+        between 4 and 6 years (period 2)``)."""
+        cycle = self.cycle(method)
+        if cycle is not None:
+            return cycle
         value = self.values[method]
         if self.options is not None:
             return f"{self.reported(method)} (rank {value:.3g})"
-        return f"{value:.4g} {self.unit}" if self.unit else f"{value:.4g}"
+        return self.show(value)
+
+    def red_line_note(self, method: str) -> str | None:
+        """What the method's forecast breaks and the nearest value within the red lines, in
+        words; None when it breaks none."""
+        check = self.red_lines.get(method)
+        if check is None or not check.breaks:
+            return None
+        names = "; ".join(b.describe() for b in check.broken)
+        breaks = f"breaks {names}"
+        if check.projection is None:
+            return (
+                f"{breaks}; no value of this issue meets the veto parties' red lines on it "
+                "with the other issues at their forecasts"
+            )
+        near = self.show(check.projection)
+        if check.open_end is not None:
+            near = f"just {check.open_end} {near}"
+        return f"{breaks}; nearest within the veto parties' red lines: {near}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -142,13 +200,35 @@ class IssueForecast:
                 }
                 for i, a in enumerate(self.actors)
             ],
-            "forecasts": {
-                m: {"value": v, "reported": self.reported(m)} for m, v in self.values.items()
-            },
+            "forecasts": {m: self._forecast_dict(m) for m in self.values},
         }
         if self.eum is not None:
             out["eum"] = self.eum.to_dict()
         return jsonable(out)  # type: ignore[no-any-return]
+
+    def _forecast_dict(self, method: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "value": self.values[method],
+            "reported": self.reported(method),
+            "cycle": None,
+            "red_lines": None,
+        }
+        if method == "eum" and self.eum is not None and self.cycle(method) is not None:
+            assert self.eum.cycle is not None
+            out["cycle"] = self.eum.cycle.to_dict() | {"text": self.cycle(method)}
+        check = self.red_lines.get(method)
+        if check is not None:
+            red = check.to_dict()
+            red["projection_reported"] = (
+                None
+                if check.projection is None
+                else self.options[int(check.projection)]
+                if self.options is not None
+                else check.projection
+            )
+            red["text"] = self.red_line_note(method)
+            out["red_lines"] = red
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per method: the forecast value and how it is reported."""
@@ -178,7 +258,10 @@ class IssueForecast:
             f"capability x salience. Heaviest: {heavy}."
         ]
         for m in self.values:
-            lines.append(f"- {METHOD_LABELS[m]}: {self.describe(m)}.")
+            note = self.red_line_note(m)
+            lines.append(
+                f"- {METHOD_LABELS[m]}: {self.describe(m)}{'' if note is None else f'; {note}'}."
+            )
         if self.eum is not None:
             lines.append(self.eum.explain())
         return "\n".join(lines)
@@ -375,6 +458,8 @@ def forecast(
                 eum=eum,
             )
         )
+    checks = check_red_lines(scenario, {f.issue: f.values for f in out})
+    out = [dataclasses.replace(f, red_lines=checks.get(f.issue, {})) for f in out]
     return ForecastResult(
         source=scenario.id,
         title=scenario.title,

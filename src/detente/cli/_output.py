@@ -5,6 +5,11 @@ terminal as it came: Rich never reads markup or emoji codes in it (``[/bold]``, 
 ``Budget [EUR]`` print as written), and control characters -- escape sequences that clear the
 screen, change colours or forge a ``detente: error:`` line -- are printed escaped
 (:func:`detente.errors.printable`), in plain text, in Rich output and in JSON.
+
+Warnings (:class:`detente.errors.ScenarioWarning`) go to standard error as
+``detente: warning: FILE:LINE:COL: path: message``, once, when the scenario is read
+(:func:`load_scenario`), and into the ``warnings`` list of ``--json`` output
+(:func:`print_json`); they never change the exit code.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from rich.console import Console
 from rich.text import Text
 
 from detente._results import jsonable
-from detente.errors import InputError, printable
+from detente.errors import InputError, ScenarioWarning, printable
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from detente.scenario import Scenario
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "load_scenario",
     "parse_date",
     "print_json",
+    "print_warnings",
     "write_text",
 ]
 
@@ -61,8 +69,14 @@ err_console = SafeConsole(stderr=True)
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def print_json(data: Any) -> None:
-    """Write ``data`` as indented strict JSON to standard output (control characters escaped)."""
+def print_json(data: Any, *, warnings: Sequence[ScenarioWarning] | None = None) -> None:
+    """Write ``data`` as indented strict JSON to standard output (control characters escaped).
+
+    With ``warnings`` (the output comes from a scenario), a mapping gets a ``warnings`` list of
+    ``{"file", "line", "column", "path", "message"}`` objects.
+    """
+    if warnings is not None and isinstance(data, dict):
+        data = {**data, "warnings": [w.to_dict() for w in warnings]}
     text = json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False)
     sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
@@ -98,14 +112,38 @@ def write_text(text: str) -> None:
         sys.stdout.write(printable(text, keep_lines=True) + "\n")
 
 
-def load_scenario(file: Path, *, as_of: str | None = None, what_if: str | None = None) -> Scenario:
-    """Load a scenario file, move it to ``--as-of`` and apply ``--what-if`` (in that order)."""
-    from detente.scenario import load
+def print_warnings(warnings: Sequence[ScenarioWarning]) -> None:
+    """Each warning as one ``detente: warning: ...`` line on standard error."""
+    for w in warnings:
+        sys.stderr.write(f"detente: warning: {printable(str(w))}\n")
+    sys.stderr.flush()
 
-    scenario = load(file)
+
+def scenario_warnings(
+    scenario: Scenario, source: Any = None, *, as_of: dt.date | None = None
+) -> tuple[ScenarioWarning, ...]:
+    """The warnings of a scenario as loaded (:func:`detente.readiness.warnings`)."""
+    from detente.readiness.warnings import scenario_warnings as find
+
+    return find(scenario, source=source, as_of=as_of)
+
+
+def load_scenario(
+    file: Path, *, as_of: str | None = None, what_if: str | None = None
+) -> tuple[Scenario, tuple[ScenarioWarning, ...]]:
+    """Load a scenario file, move it to ``--as-of`` and apply ``--what-if`` (in that order).
+
+    Returns the scenario and its warnings, which are printed here, once, on standard error;
+    pass them to :func:`print_json` for ``--json`` output.
+    """
+    from detente.scenario.loader import load_with_source
+
+    scenario, source = load_with_source(file)
     date = parse_date(as_of)
+    warned = scenario_warnings(scenario, source, as_of=date)
+    print_warnings(warned)
     if date is not None:
         scenario = scenario.at(date)
     if what_if is not None:
         scenario = scenario.variant(what_if)
-    return scenario
+    return scenario, warned

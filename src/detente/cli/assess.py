@@ -56,7 +56,7 @@ def assess(
             path="--format",
         )
     seconds = _seconds(budget)
-    scenario = load_scenario(file, as_of=as_of, what_if=what_if)
+    scenario, warned = load_scenario(file, as_of=as_of, what_if=what_if)
     from detente.readiness import Budget
 
     limits = Budget(seconds=seconds)
@@ -67,7 +67,7 @@ def assess(
             sections = ("whatifs",) if all_what_ifs or what_if is None else ()
             write_text(markdown(build_briefing(scenario, sections=sections)))
             return
-        _assess(scenario, limits, all_what_ifs=all_what_ifs, as_json=as_json)
+        _assess(scenario, limits, all_what_ifs=all_what_ifs, as_json=as_json, warned=warned)
 
 
 def _seconds(budget: float) -> float:
@@ -78,14 +78,14 @@ def _seconds(budget: float) -> float:
     return budget
 
 
-def _assess(scenario: Any, limits: Any, *, all_what_ifs: bool, as_json: bool) -> None:
+def _assess(scenario: Any, limits: Any, *, all_what_ifs: bool, as_json: bool, warned: Any) -> None:
     from detente.readiness import assess as assess_scenario
     from detente.readiness import assess_what_ifs
 
     if all_what_ifs:
         comparison = assess_what_ifs(scenario, budget=limits)
         if as_json:
-            print_json(comparison.to_dict())
+            print_json(comparison.to_dict(), warnings=warned)
             return
         blocks = [comparison.explain(), "", "== Base", comparison.base.explain()]
         for name, result in comparison.variants.items():
@@ -94,7 +94,7 @@ def _assess(scenario: Any, limits: Any, *, all_what_ifs: bool, as_json: bool) ->
         return
     result = assess_scenario(scenario, budget=limits)
     if as_json:
-        print_json(result.to_dict())
+        print_json(result.to_dict(), warnings=warned)
         return
     write_text(result.explain())
 
@@ -129,7 +129,7 @@ def levers(
     seconds = _seconds(budget)
     if isinstance(n, bool) or n < 0:
         raise InputError(f"--draws must be 0 or more, got {n}", path="--draws")
-    scenario = load_scenario(file, as_of=as_of)
+    scenario, warned = load_scenario(file, as_of=as_of)
     limits = Budget(seconds=seconds)
     with limits.window():
         result = assess_scenario(scenario, budget=limits)
@@ -142,10 +142,10 @@ def levers(
                 scenario, n=n, sensitivity=False, decisive=True, execution=Execution(seed=seed)
             )
             decisive = summary.decisive
-        _print_levers(result, as_json=as_json, decisive=decisive)
+        _print_levers(result, as_json=as_json, warned=warned, decisive=decisive)
 
 
-def _print_levers(result: Any, *, as_json: bool, decisive: Any = None) -> None:
+def _print_levers(result: Any, *, as_json: bool, warned: Any, decisive: Any = None) -> None:
     if as_json:
         print_json(
             {
@@ -158,7 +158,8 @@ def _print_levers(result: Any, *, as_json: bool, decisive: Any = None) -> None:
                 "fact_levers": [f.to_dict() for f in result.fact_levers],
                 "red_line_levers": [r.to_dict() for r in result.red_line_levers],
                 "decisive": None if decisive is None else decisive.to_dict(),
-            }
+            },
+            warnings=warned,
         )
         return
     lines = [result.headline()]

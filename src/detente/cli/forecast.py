@@ -77,6 +77,7 @@ def forecast(
         raise InputError(f"--salience-scale must be auto, unit or percent (got {salience_scale!r})")
     eum = EUMSettings(variant=variant, rounds=rounds, q=q, risk=not no_risk)  # type: ignore[arg-type]
     result: ForecastResult
+    warned = None
     if table is not None:
         result = forecast_table(
             table,
@@ -87,9 +88,10 @@ def forecast(
         )
     else:
         assert file is not None
-        result = run(load_scenario(file), issue=issue, methods=methods, eum=eum)
+        scenario, warned = load_scenario(file)
+        result = run(scenario, issue=issue, methods=methods, eum=eum)
     if as_json:
-        print_json(result.to_dict())
+        print_json(result.to_dict(), warnings=warned)
         return
     _print(result)
 
@@ -119,11 +121,17 @@ def _methods_table(f: IssueForecast) -> Table:
     t = Table(title=title, title_justify="left")
     t.add_column("method")
     t.add_column("forecast", justify="right")
+    notes = {m: f.red_line_note(m) for m in f.values}
+    if any(notes.values()):
+        t.add_column("veto parties' red lines", overflow="fold")
     for m in f.values:
         label = METHOD_LABELS[m]
         if m == "eum" and f.eum is not None:
             label += f" ({f.eum.variant}, {f.eum.rounds} rounds)"
-        t.add_row(Text(label), Text(f.describe(m)))
+        cells = [Text(label), Text(f.describe(m))]
+        if any(notes.values()):
+            cells.append(Text(notes[m] or "met"))
+        t.add_row(*cells)
     return t
 
 
@@ -132,7 +140,14 @@ def _rounds_table(f: IssueForecast) -> Table:
 
     assert f.eum is not None
     e = f.eum
-    t = Table(title="expected-utility model by round", title_justify="left")
+    cycle = f.cycle("eum")
+    caption = None if cycle is None or e.cycle is None else f"from round {e.cycle.start}: {cycle}"
+    t = Table(
+        title="expected-utility model by round",
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+    )
     t.add_column("round", justify="right")
     t.add_column("median", justify="right")
     t.add_column("mean", justify="right")

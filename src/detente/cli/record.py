@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from detente.cli._app import app
-from detente.cli._output import print_json, write_text
+from detente.cli._output import print_json, print_warnings, write_text
 from detente.errors import InputError
 
 DRAWS = 2000  # = detente.record.DEFAULT_DRAWS (not imported here: the CLI starts fast)
@@ -47,6 +47,7 @@ def backtest(
     if not files:
         raise InputError("no scenario files (*.yaml) in this folder", file=str(directory))
     result = run_backtest(files, n=n, seed=seed, replicates=replicates, workers=workers)
+    print_warnings(result.warnings)  # each case's JSON holds its own
     if report is not None:
         from detente.record.report import write_html
 
@@ -81,6 +82,7 @@ def seal(
     from detente.record import seal as run_seal
 
     sealed = run_seal(file, questions=question or None, ledger=ledger, n=n, seed=seed)
+    print_warnings(sealed.warnings)  # in the JSON too
     if as_json:
         print_json(sealed.to_dict())
         return

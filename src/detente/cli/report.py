@@ -48,7 +48,7 @@ def report(
 
     parse_date(as_of)  # a bad date is refused before anything is read
     _refuse_existing(output, force)
-    scenario = load_scenario(file, as_of=as_of)
+    scenario, _ = load_scenario(file, as_of=as_of)
     path = write_report(scenario, output=output, simulate=simulate, overwrite=force)
     console.print(f"wrote {printable(str(path))}", markup=False, highlight=False)
 
@@ -81,7 +81,7 @@ def chart(
     check_kind(kind)  # the "unknown chart, did you mean" error
     check_chart_path(output, option="--output")
     _refuse_existing(output, force)
-    scenario = load_scenario(file, as_of=as_of)
+    scenario, _ = load_scenario(file, as_of=as_of)
     figure = make_chart(scenario, kind, simulate=simulate)
     save_chart(figure, output, overwrite=force)
     console.print(f"wrote {printable(str(output))}", markup=False, highlight=False)

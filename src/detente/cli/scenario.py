@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from detente.cli._app import app
-from detente.cli._output import console, print_json
+from detente.cli._output import console, print_json, print_warnings, scenario_warnings
 from detente.errors import DetenteError, Diagnostic, printable
 
 FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_default=False)]
@@ -20,21 +20,26 @@ FileArg = Annotated[Path, typer.Argument(help="A scenario file (YAML).", show_de
 def check(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to validate.")],
 ) -> None:
-    """Validate scenario files: one summary line per file, then every error with its line."""
-    from detente.scenario import load
+    """Validate scenario files: one summary line per file, then every error with its line;
+    warnings (valid but probably not meant) on standard error, without changing the exit code."""
     from detente.scenario.describe import summary_line
+    from detente.scenario.loader import load_with_source
 
     failed: list[DetenteError] = []
     for path in files:
         name = printable(str(path))  # one line, whatever the name holds
         try:
-            scenario = load(path)
+            scenario, source = load_with_source(path)
         except DetenteError as exc:
             n = len(exc.diagnostics())
             console.print(f"{name}: {n} error{'s' if n != 1 else ''}", markup=False)
             failed.append(exc)
             continue
-        console.print(f"{name}: ok, {printable(summary_line(scenario))}", markup=False)
+        warned = scenario_warnings(scenario, source)
+        n = len(warned)
+        count = f" ({n} warning{'s' if n != 1 else ''})" if n else ""
+        console.print(f"{name}: ok{count}, {printable(summary_line(scenario))}", markup=False)
+        print_warnings(warned)
     if failed:
         raise _Many(failed)
 
@@ -57,10 +62,10 @@ def show(
 ) -> None:
     """The scenario as the article reads: per actor its role, considerations, positions and
     salience, red lines, preconditions and no-deal expectation, each with its source."""
-    from detente.scenario import load
+    from detente.cli._output import load_scenario
     from detente.scenario.describe import describe_scenario
 
-    scenario = load(file)
+    scenario, _ = load_scenario(file)  # warnings on stderr; the JSON is the scenario itself
     if as_json:
         print_json(scenario.model_dump(mode="json", exclude_none=True))
         return

@@ -85,7 +85,8 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Seconds an analysis may take.")] = 120.0,
 ) -> None:
     """Run the workbench service: a shared scenario library with versions, analyses, what-ifs
-    and jobs, over HTTP (API at /api, schema at /api/openapi.json)."""
+    and jobs, over HTTP (the workbench's pages at /, the API at /api, its schema at
+    /api/openapi.json)."""
     if reads not in ("open", "token"):
         raise InputError(f"--reads must be open or token, not '{reads}'", path="--reads")
     if not 0 < port < 65536:
@@ -119,8 +120,10 @@ def serve(
         instance=f"{socket.gethostname()}:{port}",
     )
     application = create_app(settings)
+    base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     sys.stderr.write(
-        f"detente serve: http://{host}:{port}/api (database {_shown(url)}; reads {reads}"
+        f"detente serve: the workbench at {base}/, the API at {base}/api "
+        f"(database {_shown(url)}; reads {reads}"
         + (f"; jobs on Dask at {dask}" if dask else "")
         + ")\n"
     )

@@ -98,7 +98,7 @@ def simulate(
         scheduler=scheduler,
         timeout=timeout,
     )
-    scenario = load_scenario(file, as_of=as_of)
+    scenario, warned = load_scenario(file, as_of=as_of)
     names: list[str | None] = [what_if]
     if all_what_ifs:
         names = [None, *scenario.what_ifs]
@@ -113,10 +113,10 @@ def simulate(
                 sensitivity=not no_sensitivity,
                 execution=dataclasses.replace(execution, progress=progress),
             )
-        results[name or "base"] = summary.to_dict()
+        results[name or "base"] = {**summary.to_dict(), "warnings": [w.to_dict() for w in warned]}
         title = "Base" if name is None else f"What if {scenario.what_ifs[name].label} ({name})"
         texts.append(("== " + title + "\n" if len(names) > 1 else "") + summary.explain())
-    if as_json:
+    if as_json:  # each result holds the warnings (a what-if may be named "warnings")
         print_json(results if len(names) > 1 else results[names[0] or "base"])
         return
     write_text("\n\n".join(texts))

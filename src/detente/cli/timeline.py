@@ -86,9 +86,10 @@ def timeline(
 
     from detente.timeline import readiness_series
 
-    series = readiness_series(load_scenario(file))
+    scenario, warned = load_scenario(file)
+    series = readiness_series(scenario)
     if as_json:
-        print_json(series.to_dict())
+        print_json(series.to_dict(), warnings=warned)
         return
     frame = series.to_frame()
     if as_csv:
@@ -170,9 +171,10 @@ def signals(
     codes = _actor_list(actors)
     series: dict[str, StanceSignals] = {}
     reads: tuple[ReadReport, ...] = ()
+    warned = None
     first, last = _day(start, "from"), _day(end, "to")
     if file is not None:
-        scenario = load_scenario(file)
+        scenario, warned = load_scenario(file)
         table = statement_events(scenario.statements, source_file=str(file))
         if first is not None:
             table = table.loc[table["date"] >= first]
@@ -201,7 +203,7 @@ def signals(
         )
     report = SignalsReport(series=series, reads=reads)
     if as_json:
-        print_json(report.to_dict())
+        print_json(report.to_dict(), warnings=warned)
         return
     if as_csv:
         report.to_frame().to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")

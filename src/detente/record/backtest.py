@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente._results import jsonable
-from detente.errors import Diagnostic, InputError, ScenarioError
+from detente.errors import Diagnostic, InputError, ScenarioError, ScenarioWarning
 from detente.record.probabilities import DEFAULT_DRAWS, QuestionForecasts, forecast_questions
 from detente.record.scoring import (
     EPSILON,
@@ -90,7 +90,8 @@ class ScoredQuestion:
 
 @dataclass(frozen=True)
 class CaseScore:
-    """Mean scores of each forecaster over one case's resolved questions."""
+    """Mean scores of each forecaster over one case's resolved questions, and the warnings of
+    the case's file (:mod:`detente.readiness.warnings`)."""
 
     case: str
     title: str
@@ -99,6 +100,7 @@ class CaseScore:
     questions: int
     brier: dict[str, float]
     log_score: dict[str, float]
+    warnings: tuple[ScenarioWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +111,7 @@ class CaseScore:
             "questions": self.questions,
             "brier": jsonable(self.brier),
             "log_score": jsonable(self.log_score),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
 
@@ -146,6 +149,9 @@ class Backtest:
     draws, seed, replicates, level, epsilon, bins
         The settings behind every number.
     notes : tuple of str
+    warnings : tuple of ScenarioWarning
+        The warnings of every file, scored or skipped, in the order of the files (each case
+        also holds its own).
     """
 
     questions: tuple[ScoredQuestion, ...]
@@ -161,6 +167,7 @@ class Backtest:
     epsilon: float
     bins: int
     notes: tuple[str, ...] = ()
+    warnings: tuple[ScenarioWarning, ...] = ()
 
     def score(self, forecaster: str) -> ForecasterScore:
         """The overall score of ``detente``, ``base_rate`` or ``status_quo``."""
@@ -185,7 +192,14 @@ class Backtest:
             "cases": [c.to_dict() for c in self.cases],
             "questions": [q.to_dict() for q in self.questions],
             "reliability": [b.to_dict() for b in self.reliability],
-            "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+            "skipped": [
+                {
+                    "file": f,
+                    "reason": r,
+                    "warnings": [w.to_dict() for w in self.warnings if w.file == f],
+                }
+                for f, r in self.skipped
+            ],
             "notes": list(self.notes),
         }
 
@@ -259,8 +273,12 @@ def score_forecasts(
     epsilon: float = EPSILON,
     skipped: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
+    warnings: Sequence[ScenarioWarning] = (),
 ) -> Backtest:
-    """Score the resolved questions of each case's forecasts beside the two baselines."""
+    """Score the resolved questions of each case's forecasts beside the two baselines.
+
+    ``warnings`` are those of the cases' files; each case keeps those of its own file.
+    """
     cases = [f for f in forecasts if f.resolved]
     if not cases:
         raise InputError("no resolved question to score: give questions with an 'outcome'")
@@ -304,6 +322,7 @@ def score_forecasts(
             questions=int((case == c.scenario).sum()),
             brier={f: float(brier[f][case == c.scenario].mean()) for f in FORECASTERS},
             log_score={f: float(logs[f][case == c.scenario].mean()) for f in FORECASTERS},
+            warnings=tuple(w for w in warnings if c.file is not None and w.file == c.file),
         )
         for c in cases
     )
@@ -334,6 +353,7 @@ def score_forecasts(
         epsilon=epsilon,
         bins=bins,
         notes=tuple(all_notes),
+        warnings=tuple(warnings),
     )
 
 
@@ -394,22 +414,22 @@ def backtest(
     detente.errors.InputError
         No resolved question in any file, or bad settings.
     """
-    from detente.scenario import load
-    from detente.scenario.questions import source_date_notes
+    from detente.readiness.warnings import scenario_warnings
+    from detente.scenario.loader import load_with_source
 
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InputError(f"workers must be a positive integer; got {workers!r}", path="workers")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise InputError(f"the number of draws must be a positive integer; got {n!r}", path="n")
     diags: list[Diagnostic] = []
-    notes: list[str] = []
+    warned: list[ScenarioWarning] = []
     for f in files:  # check every file first: all problems at once, before any long run
         try:
-            scenario = load(f)
+            scenario, source = load_with_source(str(f))
         except ScenarioError as exc:
             diags.extend(exc.diagnostics())
             continue
-        notes += [f"{f}: {path}: {note}" for path, note in source_date_notes(scenario)]
+        warned.extend(scenario_warnings(scenario, source=source))
     if diags:
         raise ScenarioError(diags)
     tasks = [(str(f), n, seed) for f in files]
@@ -428,5 +448,5 @@ def backtest(
         level=level,
         bins=bins,
         skipped=skipped,
-        notes=notes,
+        warnings=warned,
     )

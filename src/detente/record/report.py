@@ -232,7 +232,11 @@ def render_html(result: Backtest, *, title: str = "detente track record") -> str
         f"{result.replicates} bootstrap replicates over cases; log score with probabilities "
         f"clipped to [{result.epsilon}, {1 - result.epsilon}]; lower is better."
     )
-    notes = [*result.notes, *(f"Skipped {f}: {r}" for f, r in result.skipped)]
+    notes = [
+        *result.notes,
+        *(f"Skipped {f}: {r}" for f, r in result.skipped),
+        *(f"Warning: {w}" for w in result.warnings),
+    ]
     notes_html = (
         '<h2>Notes</h2><ul class="notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>"
         if notes

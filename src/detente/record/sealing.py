@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from detente.errors import Diagnostic, InputError, ScenarioError
+from detente.errors import Diagnostic, InputError, ScenarioError, ScenarioWarning
 from detente.record.ledger import FORMAT, LedgerEntry, append_records
 from detente.record.probabilities import DEFAULT_DRAWS, QuestionForecast, forecast_questions
 
@@ -64,10 +64,12 @@ def forecast_record(
 
 @dataclass(frozen=True)
 class Sealed:
-    """The forecasts appended by one ``seal``, with their lines and the ledger's new head."""
+    """The forecasts appended by one ``seal``, with their lines and the ledger's new head, and
+    the warnings of the scenario file (:mod:`detente.readiness.warnings`)."""
 
     ledger: str
     entries: tuple[LedgerEntry, ...]
+    warnings: tuple[ScenarioWarning, ...] = ()
 
     @property
     def head(self) -> str:
@@ -79,6 +81,7 @@ class Sealed:
             "ledger": self.ledger,
             "head": self.head,
             "records": [e.to_dict() for e in self.entries],
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def explain(self) -> str:
@@ -95,8 +98,9 @@ class Sealed:
         return "\n".join(lines)
 
 
-def _read_scenario(path: Path) -> tuple[bytes, Any]:
-    from detente.scenario import loads
+def _read_scenario(path: Path) -> tuple[bytes, Any, tuple[ScenarioWarning, ...]]:
+    from detente.readiness.warnings import scenario_warnings
+    from detente.scenario.loader import loads_with_source
     from detente.scenario.yamlio import MAX_BYTES
 
     name = str(path)
@@ -115,7 +119,8 @@ def _read_scenario(path: Path) -> tuple[bytes, Any]:
     except UnicodeDecodeError as exc:
         raise ScenarioError([Diagnostic(f"not UTF-8 text ({exc.reason})", file=name)]) from None
     # The hash and the forecast come from the same bytes.
-    return data, loads(text, filename=name)
+    scenario, source = loads_with_source(text, filename=name)
+    return data, scenario, scenario_warnings(scenario, source=source)
 
 
 def seal(
@@ -149,7 +154,7 @@ def seal(
     """
     import detente
 
-    data, scenario = _read_scenario(Path(file))
+    data, scenario, warned = _read_scenario(Path(file))
     if questions is None:
         ids = [q for q, v in scenario.questions.items() if v.outcome is None]
         if not ids:
@@ -186,4 +191,4 @@ def seal(
         for f in result.forecasts
     ]
     entries = append_records(Path(ledger), bodies)
-    return Sealed(ledger=str(ledger), entries=entries)
+    return Sealed(ledger=str(ledger), entries=entries, warnings=warned)

@@ -5,6 +5,11 @@ pydantic model (:mod:`detente.scenario.model`), then the whole-file rules
 (:mod:`detente.scenario.validate`).  Every problem becomes a
 :class:`~detente.errors.Diagnostic` ``FILE:LINE:COL: path.to.field: message``; they are raised
 together as one :class:`~detente.errors.ScenarioError`.
+
+:func:`load_with_source` and :func:`loads_with_source` also return what the YAML reader found
+(:class:`~detente.scenario.yamlio.Located`: every field's line and column), so that warnings
+found after loading (:mod:`detente.scenario.warnings`) point at the right line without reading
+the file again.
 """
 
 from __future__ import annotations
@@ -23,7 +28,14 @@ from detente.scenario.model import Scenario
 from detente.scenario.validate import check_scenario
 from detente.scenario.yamlio import Loc, Located, format_loc, read_yaml, read_yaml_text
 
-__all__ = ["MAX_ENTITIES", "load", "loads", "position_in_file"]
+__all__ = [
+    "MAX_ENTITIES",
+    "load",
+    "load_with_source",
+    "loads",
+    "loads_with_source",
+    "position_in_file",
+]
 
 #: Refuse files with more actors or issues than this (before validating them).
 MAX_ENTITIES = 10_000
@@ -54,6 +66,18 @@ def load(path: str | Path) -> Scenario:
 def loads(text: str, *, filename: str = "<string>") -> Scenario:
     """Like :func:`load`, from YAML text; ``filename`` is used in messages."""
     return build(read_yaml_text(text, filename=filename, partial=True))
+
+
+def load_with_source(path: str | Path) -> tuple[Scenario, Located]:
+    """Like :func:`load`, and the positions of the file's fields (for later warnings)."""
+    located = read_yaml(path, partial=True)
+    return build(located), located
+
+
+def loads_with_source(text: str, *, filename: str = "<string>") -> tuple[Scenario, Located]:
+    """Like :func:`loads`, and the positions of the text's fields (for later warnings)."""
+    located = read_yaml_text(text, filename=filename, partial=True)
+    return build(located), located
 
 
 def build(located: Located) -> Scenario:

@@ -7,7 +7,9 @@ scenarios are kept per process by content hash, so that a what-if, an assessment
 of one version parse its text once.
 
 Input problems raise :class:`detente.errors.DetenteError`; :func:`diagnostics` turns one into the
-``{"line", "column", "path", "message"}`` records the API answers with 422.
+``{"line", "column", "path", "message"}`` records the API answers with 422.  Warnings (valid but
+probably not meant, :mod:`detente.readiness.warnings`) are the ``warnings`` list of what a
+scenario's analyses return, as in ``--json`` (:func:`warnings_of`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "forecast",
     "judgments",
     "levers",
+    "page",
     "quick_many",
     "report",
     "scenario_for",
@@ -48,6 +51,7 @@ __all__ = [
 _CACHE: OrderedDict[tuple[str, str | None, str | None], Scenario] = OrderedDict()
 _CACHE_SIZE = 32
 _LOCK = threading.Lock()
+_WARNINGS: OrderedDict[tuple[str, str, str | None], list[dict[str, Any]]] = OrderedDict()
 
 
 def diagnostics(exc: DetenteError) -> list[dict[str, Any]]:
@@ -95,6 +99,26 @@ def scenario_for(
     return scenario
 
 
+def warnings_of(text: str, *, name: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The warnings of a text (moved to ``as_of``) as ``{"file", "line", "column", "path",
+    "message"}`` records (kept per process)."""
+    key = (_digest(text), name, as_of.isoformat() if as_of else None)
+    with _LOCK:
+        hit = _WARNINGS.get(key)
+        if hit is not None:
+            return hit
+    from detente.readiness.warnings import scenario_warnings
+    from detente.scenario.loader import loads_with_source
+
+    scenario, source = loads_with_source(text, filename=name)
+    found = [w.to_dict() for w in scenario_warnings(scenario, source=source, as_of=as_of)]
+    with _LOCK:
+        _WARNINGS[key] = found
+        while len(_WARNINGS) > _CACHE_SIZE:
+            _WARNINGS.popitem(last=False)
+    return found
+
+
 def warm() -> None:
     """Import what the analyses use (a worker's first task)."""
     import detente.readiness
@@ -102,12 +126,14 @@ def warm() -> None:
 
 
 def check(text: str, *, name: str) -> dict[str, Any]:
-    """Validate a text: ``{"errors": [...], "id", "title"}`` (id and title when it loads)."""
+    """Validate a text: ``{"errors": [...], "warnings": [...], "id", "title"}`` (id, title and
+    warnings when it loads)."""
     try:
         scenario = scenario_for(text, name=name)
     except DetenteError as exc:
-        return {"errors": diagnostics(exc), "id": None, "title": None}
-    return {"errors": [], "id": scenario.id, "title": scenario.title}
+        return {"errors": diagnostics(exc), "warnings": [], "id": None, "title": None}
+    warned = warnings_of(text, name=name)
+    return {"errors": [], "warnings": warned, "id": scenario.id, "title": scenario.title}
 
 
 def describe(text: str, *, name: str) -> dict[str, Any]:
@@ -132,7 +158,8 @@ def assessment(
     """What ``detente assess --json`` prints."""
     from detente.readiness import assess
 
-    return assess(scenario_for(text, name=name, as_of=as_of, what_if=what_if)).to_dict()
+    result = assess(scenario_for(text, name=name, as_of=as_of, what_if=what_if)).to_dict()
+    return {**result, "warnings": warnings_of(text, name=name, as_of=as_of)}
 
 
 def what_if_full(
@@ -189,6 +216,7 @@ def levers(text: str, *, name: str, as_of: dt.date | None) -> dict[str, Any]:
             "levers": [lv.to_dict() for lv in result.levers],
             "no_lever": list(result.unmovable),
             "fact_levers": [f.to_dict() for f in result.fact_levers],
+            "warnings": warnings_of(text, name=name, as_of=as_of),
         }
     )
     return out
@@ -201,7 +229,8 @@ def forecast(
     from detente.bargaining import forecast as run
 
     scenario = scenario_for(text, name=name, as_of=as_of, what_if=what_if)
-    return dict(jsonable(run(scenario, issue=issue).to_dict()))
+    out = dict(jsonable(run(scenario, issue=issue).to_dict()))
+    return {**out, "warnings": warnings_of(text, name=name, as_of=as_of)}
 
 
 def stability(text: str, *, name: str) -> dict[str, Any]:
@@ -213,7 +242,7 @@ def stability(text: str, *, name: str) -> dict[str, Any]:
         raise InputError(
             "the scenario has no strategy section (see docs/strategy.md)", path="strategy"
         )
-    return dict(jsonable(run(scenario).to_dict()))
+    return {**jsonable(run(scenario).to_dict()), "warnings": warnings_of(text, name=name)}
 
 
 def timeline(text: str, *, name: str) -> dict[str, Any]:
@@ -221,7 +250,8 @@ def timeline(text: str, *, name: str) -> dict[str, Any]:
     from detente.timeline import readiness_series
 
     scenario = scenario_for(text, name=name)
-    return dict(jsonable(readiness_series(scenario).to_dict()))
+    out = dict(jsonable(readiness_series(scenario).to_dict()))
+    return {**out, "warnings": warnings_of(text, name=name)}
 
 
 def briefing_html(text: str, *, name: str, as_of: dt.date | None) -> str:
@@ -271,6 +301,16 @@ def judgments(
             )
         )
     return out
+
+
+def page(
+    text: str, *, name: str, view: str, as_of: dt.date | None = None, **options: Any
+) -> dict[str, Any]:
+    """What a workbench page shows (:data:`detente.web.pages.content.VIEWS`), as of a date."""
+    from detente.web.pages.content import VIEWS
+
+    scenario = scenario_for(text, name=name, as_of=as_of)
+    return VIEWS[view](scenario, text=text, name=name, as_of=as_of, **options)
 
 
 def validate_changes(scenario: Scenario, changes: Mapping[str, Any]) -> None:
@@ -338,7 +378,8 @@ def simulate(
         sensitivity=sensitivity,
         execution=Execution(seed=seed, scheduler=scheduler, progress=progress),
     )
-    return dict(jsonable(result.to_dict()))
+    out = dict(jsonable(result.to_dict()))
+    return {**out, "warnings": warnings_of(text, name=name, as_of=as_of)}
 
 
 def report(text: str, *, name: str, as_of: dt.date | None, draws: int | None) -> str:

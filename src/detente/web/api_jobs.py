@@ -8,8 +8,9 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from detente.web import jobs
+from detente.web.api_common import CSP_BRIEFING
 from detente.web.deps import Analyst, Ctx, Reader
-from detente.web.errors import ApiError, responses
+from detente.web.errors import ApiError, responses, text_responses
 from detente.web.schemas import JobIn, JobList, JobOut
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
@@ -93,18 +94,10 @@ async def cancel_job(ctx: Ctx, _who: Analyst, job_id: JobId) -> JobOut:
 @router.get(
     "/{job_id}/artifact",
     response_class=Response,
-    responses={
-        200: {
-            "content": {"text/html": {"schema": {"type": "string"}}},
-            "description": "A report job's HTML briefing.",
-        },
-        **responses(401, 404, 422),
-    },
+    responses=text_responses("text/html", "A report job's HTML briefing.", 401, 404, 422),
     summary="A finished report job's HTML",
 )
 async def artifact(ctx: Ctx, _who: Reader, job_id: JobId) -> Response:
-    from detente.web.api_analysis import CSP_BRIEFING
-
     html = await run_in_threadpool(jobs.get_artifact, ctx.db, job_id)
     if html is None:
         raise ApiError(404, f"no finished report job {job_id}", path="id")

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from detente.web import library
+from detente.web.api_common import (
+    ScenarioId,
+    analysed,
+    base_of,
+    outcome_error,
+    save_version,
+    stored,
+    versions_of,
+)
 from detente.web.deps import Analyst, Ctx, Reader
-from detente.web.errors import ApiError, responses
-from detente.web.library import Conflict, Exists, Missing
+from detente.web.errors import ApiError, responses, text_responses
+from detente.web.library import Exists
 from detente.web.pool import Outcome
 from detente.web.schemas import Checked, Saved, ScenarioList, ScenarioOut, VersionList
 
@@ -26,19 +34,7 @@ YAML_BODY: dict[str, Any] = {
         "content": {"application/yaml": {"schema": {"type": "string"}}},
     }
 }
-ScenarioId = Annotated[
-    str, Path(pattern=r"^[a-z0-9-]+$", max_length=128, description="The scenario's id.")
-]
 Message = Annotated[str, Query(max_length=2000, description="What this version changes.")]
-
-
-def outcome_error(outcome: Outcome) -> ApiError:
-    """The API error for an analysis that did not give a value."""
-    if outcome.status == "input":
-        return ApiError(422, errors=outcome.value)
-    if outcome.status in ("timeout", "unavailable"):
-        return ApiError(503, str(outcome.value), path="analysis")
-    return ApiError(422, str(outcome.value), path="analysis")
 
 
 async def yaml_text(request: Request) -> str:
@@ -80,10 +76,6 @@ async def loaded(ctx: Ctx, text: str, *, name: str) -> dict[str, Any]:
     if result["errors"]:
         raise ApiError(422, errors=result["errors"])
     return result
-
-
-def not_found(what: str) -> ApiError:
-    return ApiError(404, f"no {what} in the library", path="id")
 
 
 @router.post(
@@ -142,24 +134,15 @@ async def list_scenarios(
 
 
 async def scenario_out(ctx: Ctx, scenario_id: str, number: int | None) -> ScenarioOut:
-    try:
-        version = await run_in_threadpool(library.get_version, ctx.db, scenario_id, number)
-    except Missing as exc:
-        raise not_found(str(exc)) from None
+    version = await stored(ctx, scenario_id, number)
     assert version.text is not None
-    name = f"{scenario_id}.yaml"
-    text = version.text
-
-    async def compute() -> Outcome:
-        return await ctx.pool.run("describe", text=text, name=name)
-
-    outcome = await ctx.analyses.get("describe", version.content_hash, {"name": name}, compute)
+    outcome = await analysed(ctx, version, "describe", {})
     info = json.loads(outcome.value[0]) if outcome.ok else None
     return ScenarioOut(
         id=scenario_id,
         version=version.number,
         latest_version=version.latest,
-        text=text,
+        text=version.text,
         meta=version.meta(),
         info=info,
     )
@@ -183,9 +166,6 @@ async def get_scenario(
     return out
 
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
-
-
 @router.put(
     "/scenarios/{scenario_id}",
     response_model=Saved,
@@ -206,10 +186,7 @@ async def save_scenario(
 ) -> Saved:
     if if_match is None:
         raise ApiError(428, "name the version you edited with If-Match: N", path="If-Match")
-    match = _ETAG.match(if_match)
-    if match is None:
-        raise ApiError(422, f"If-Match must be a version number, not {if_match!r}", path="If-Match")
-    base = int(match.group(1))
+    base = base_of(if_match)
     text = await yaml_text(request)
     meta = await loaded(ctx, text, name=f"{scenario_id}.yaml")
     if meta["id"] != scenario_id:
@@ -219,48 +196,14 @@ async def save_scenario(
             f"'{scenario_id}' and cannot change (import it as a new scenario)",
             path="id",
         )
-    try:
-        version = await run_in_threadpool(
-            library.save,
-            ctx.db,
-            scenario_id=scenario_id,
-            base=base,
-            text=text,
-            title=meta["title"],
-            message=message,
-            user_id=who.user_id,
-        )
-    except Missing:
-        raise not_found(f"scenario '{scenario_id}'") from None
-    except Conflict as exc:
-        raise await conflict(ctx, scenario_id, exc) from None
-    ctx.heads.put(version, latest=True)
-    return Saved(id=scenario_id, version=version.number, meta=version.meta())
-
-
-async def conflict(ctx: Ctx, scenario_id: str, exc: Conflict) -> ApiError:
-    """409 with what changed between the version edited and the latest."""
-    diff = None
-    if 1 <= exc.base < exc.latest:
-        old = await run_in_threadpool(library.get_version, ctx.db, scenario_id, exc.base)
-        new = await run_in_threadpool(library.get_version, ctx.db, scenario_id, exc.latest)
-        outcome = await ctx.pool.run(
-            "diff",
-            old=old.text,
-            new=new.text,
-            old_name=f"version {exc.base}",
-            new_name=f"version {exc.latest}",
-        )
-        diff = outcome.value if outcome.ok else None
-    if exc.base > exc.latest:
-        text = f"there is no version {exc.base}; the latest is {exc.latest}"
-    else:
-        text = (
-            f"version {exc.base} is not the latest: version {exc.latest} was saved since; "
-            "merge your change into it (the diff shows theirs) and save again"
-        )
-    return ApiError(
-        409, text, path="If-Match", base_version=exc.base, latest_version=exc.latest, diff=diff
+    return await save_version(
+        ctx,
+        scenario_id=scenario_id,
+        base=base,
+        text=text,
+        title=meta["title"],
+        message=message,
+        user_id=who.user_id,
     )
 
 
@@ -271,10 +214,7 @@ async def conflict(ctx: Ctx, scenario_id: str, exc: Conflict) -> ApiError:
     summary="Every version of a scenario, newest first",
 )
 async def list_versions(ctx: Ctx, _who: Reader, scenario_id: ScenarioId) -> VersionList:
-    try:
-        found = await run_in_threadpool(library.list_versions, ctx.db, scenario_id)
-    except Missing:
-        raise not_found(f"scenario '{scenario_id}'") from None
+    found = await versions_of(ctx, scenario_id)
     return VersionList(scenario=scenario_id, versions=[v.meta() for v in found])
 
 
@@ -296,13 +236,7 @@ async def get_version(
 @router.get(
     "/scenarios/{scenario_id}/file",
     response_class=Response,
-    responses={
-        200: {
-            "content": {"application/yaml": {"schema": {"type": "string"}}},
-            "description": "The file as written.",
-        },
-        **responses(401, 404, 422),
-    },
+    responses=text_responses("application/yaml", "The file as written.", 401, 404, 422),
     summary="Export a version as the plain file",
 )
 async def export_file(
@@ -311,10 +245,7 @@ async def export_file(
     scenario_id: ScenarioId,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    try:
-        found = await run_in_threadpool(library.get_version, ctx.db, scenario_id, version)
-    except Missing as exc:
-        raise not_found(str(exc)) from None
+    found = await stored(ctx, scenario_id, version)
     return Response(
         found.text,
         media_type="application/yaml",
@@ -336,5 +267,9 @@ async def check(request: Request, ctx: Ctx, _who: Reader) -> Checked:
     text = await yaml_text(request)
     result = await validated(ctx, text, name="scenario.yaml")
     return Checked(
-        ok=not result["errors"], errors=result["errors"], id=result["id"], title=result["title"]
+        ok=not result["errors"],
+        errors=result["errors"],
+        warnings=result.get("warnings", []),
+        id=result["id"],
+        title=result["title"],
     )

@@ -61,9 +61,8 @@ class Context:
     revision: str | None = None
 
 
-class SecurityHeaders:
-    """Pure ASGI middleware: the security headers on every response (CSP unless the route set
-    its own, as the briefing does)."""
+class _HttpMiddleware:
+    """Pure ASGI middleware that acts on HTTP requests (:meth:`http`) and passes the rest on."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -72,7 +71,17 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
 
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SecurityHeaders(_HttpMiddleware):
+    """The security headers on every response (CSP unless the route set its own, as the
+    briefing does)."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -88,18 +97,15 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-class BodyLimit:
-    """Pure ASGI middleware: refuse a body over ``limit`` bytes with 413, by its Content-Length
-    before reading it, or while reading a body sent without one."""
+class BodyLimit(_HttpMiddleware):
+    """Refuse a body over ``limit`` bytes with 413, by its Content-Length before reading it, or
+    while reading a body sent without one."""
 
     def __init__(self, app: ASGIApp, *, limit: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit = limit
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         for key, value in scope.get("headers", []):
             if key == b"content-length":
                 try:
@@ -135,17 +141,11 @@ class _TooLarge(Exception):
     pass
 
 
-class Guard:
-    """Pure ASGI middleware: an unexpected exception becomes a 503 with the error body (logged),
-    never a 500 and never a dropped connection."""
+class Guard(_HttpMiddleware):
+    """An unexpected exception becomes a 503 with the error body (logged), never a 500 and never
+    a dropped connection."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watch(message: Message) -> None:
@@ -167,7 +167,7 @@ class Guard:
 
 def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
     """The application for ``settings`` (the database must be migrated: ``db.migrate``)."""
-    from detente.web import api_accounts, api_analysis, api_jobs, api_library
+    from detente.web import api_accounts, api_analysis, api_jobs, api_library, pages
     from detente.web.db import migrate
 
     @asynccontextmanager
@@ -212,6 +212,7 @@ def create_app(settings: Settings, *, start_jobs: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     for module in (api_accounts, api_library, api_analysis, api_jobs):
         app.include_router(module.router)
+    pages.mount(app)  # the workbench pages (detente.web.pages), their API and static files
     _handlers(app)
     _document_security(app)
     return app

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from detente.web.schemas import ConflictErrors, Errors
 
-__all__ = ["DESCRIPTIONS", "ApiError", "problem", "responses"]
+__all__ = ["DESCRIPTIONS", "ApiError", "problem", "responses", "text_responses"]
 
 DESCRIPTIONS = {
     400: "A malformed request.",
@@ -65,3 +65,10 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         model = ConflictErrors if code == 409 else Errors
         out[code] = {"model": model, "description": DESCRIPTIONS[code]}
     return out
+
+
+def text_responses(media: str, description: str, *codes: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of an operation whose answer is a string of ``media`` (HTML, SVG,
+    YAML: not JSON), and of its error answers."""
+    ok = {"content": {media: {"schema": {"type": "string"}}}, "description": description}
+    return {200: ok, **responses(*codes)}

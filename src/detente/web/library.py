@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from detente.web.db import Database
+from detente.web.flights import Flights
 from detente.web.models import scenarios, users, versions
 
 __all__ = [
@@ -93,6 +94,9 @@ class Heads:
     def __init__(self, *, ttl: float = 1.0, size: int = 4096) -> None:
         self.ttl = ttl
         self.size = size
+        #: Database look-ups in flight: when the latest expires under load, one request reads it
+        #: and the others wait for that read (not a connection each).
+        self.lookups: Flights[tuple[str, int | None], Version] = Flights()
         self._numbered: dict[tuple[str, int], Version] = {}
         self._latest: dict[str, tuple[float, Version]] = {}
 

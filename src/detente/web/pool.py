@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from detente import __version__
 from detente.web.db import Database
+from detente.web.flights import Flights
 from detente.web.library import now
 from detente.web.models import analysis_cache
 
@@ -170,7 +171,7 @@ class Analyses:
         self.memory_bytes = memory_bytes
         self._memory: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._size = 0
-        self._flights: dict[str, asyncio.Future[Outcome]] = {}
+        self._flights: Flights[str, Outcome] = Flights()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -209,22 +210,9 @@ class Analyses:
         hit = self.cached(key)
         if hit is not None:
             return Outcome("ok", hit)
-        flight = self._flights.get(key)
-        if flight is not None:
-            return await asyncio.shield(flight)
-        loop = asyncio.get_running_loop()
-        flight = loop.create_future()
-        self._flights[key] = flight
-        try:
-            outcome = await self._fill(key, kind, content_hash, compute, media)
-            flight.set_result(outcome)
-            return outcome
-        except BaseException as exc:
-            flight.set_exception(exc)
-            flight.exception()  # retrieved: no "never retrieved" warning when nobody waits
-            raise
-        finally:
-            self._flights.pop(key, None)
+        return await self._flights.run(
+            key, lambda: self._fill(key, kind, content_hash, compute, media)
+        )
 
     async def _fill(
         self,

@@ -38,6 +38,21 @@ class Problem(_Out):
     message: str
 
 
+class WarningOut(_Out):
+    """Something valid but probably not meant (docs/warnings.md), where it is and what."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str = ""
+    message: str
+
+
+Warnings = Annotated[
+    list[WarningOut], Field(default_factory=list, description="The scenario's warnings.")
+]
+
+
 class Errors(_Out):
     """Every problem found, at once (the loader's, or the request's)."""
 
@@ -132,6 +147,7 @@ class Checked(_Out):
 
     ok: bool
     errors: list[Problem]
+    warnings: Warnings
     id: str | None
     title: str | None
 
@@ -169,6 +185,7 @@ class AssessmentOut(_Engine):
     levers: list[Json]
     no_lever: list[str]
     fact_levers: list[Json]
+    warnings: Warnings
 
 
 class WhatIfIn(BaseModel):
@@ -180,7 +197,7 @@ class WhatIfIn(BaseModel):
         description='Judgment paths to values, e.g. {"actors.UKR.no_deal.cost": 0.3}.',
         max_length=1000,
     )
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
     as_of: dt.date | None = None
     what_if: str | None = Field(default=None, max_length=200)
     detail: Literal["fast", "full"] = Field(
@@ -215,6 +232,7 @@ class LeversOut(_Engine):
     levers: list[Json]
     no_lever: list[str]
     fact_levers: list[Json]
+    warnings: Warnings
 
 
 class ForecastOut(_Engine):
@@ -224,6 +242,7 @@ class ForecastOut(_Engine):
     settings: Json
     issues: list[Json]
     skipped: dict[str, str]
+    warnings: Warnings
 
 
 class StabilityOut(_Engine):
@@ -235,6 +254,7 @@ class StabilityOut(_Engine):
     equilibria: Any
     status_quo: Any
     coalitions: Any
+    warnings: Warnings
 
 
 class TimelinePoint(_Engine):
@@ -248,6 +268,7 @@ class TimelineOut(_Engine):
 
     scenario: str
     points: list[TimelinePoint]
+    warnings: Warnings
 
 
 class JudgmentOut(_Out):

@@ -10,17 +10,21 @@ what-if falls as the load rises instead of queueing.  A lone what-if is answered
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from detente.errors import DetenteError
 from detente.web import analysis
+from detente.web.flights import Flights
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
 __all__ = ["BASES", "MAX_BATCH", "WhatIfs"]
+
+log = logging.getLogger("detente.web")
 
 #: Largest number of what-ifs answered by one engine call.
 MAX_BATCH = 256
@@ -36,9 +40,10 @@ class WhatIfs:
 
     def __init__(self) -> None:
         self._bases: OrderedDict[Key, Scenario] = OrderedDict()
-        self._loading: dict[Key, asyncio.Future[Scenario]] = {}
+        self._loading: Flights[Key, Scenario] = Flights()
         self._pending: dict[Key, list[tuple[Mapping[str, Any], asyncio.Future[Answer]]]] = {}
         self._draining: set[Key] = set()
+        self._warming: set[asyncio.Task[None]] = set()
 
     async def base(self, key: Key, load: Callable[[], Awaitable[Scenario]]) -> Scenario:
         """The base scenario of ``key`` (loaded once by ``load``, then kept)."""
@@ -46,24 +51,30 @@ class WhatIfs:
         if hit is not None:
             self._bases.move_to_end(key)
             return hit
-        loading = self._loading.get(key)
-        if loading is not None:
-            return await asyncio.shield(loading)
-        future: asyncio.Future[Scenario] = asyncio.get_running_loop().create_future()
-        self._loading[key] = future
-        try:
+
+        async def keep() -> Scenario:
             scenario = await load()
-            future.set_result(scenario)
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()
-            raise
-        finally:
-            self._loading.pop(key, None)
-        self._bases[key] = scenario
-        while len(self._bases) > BASES:
-            self._bases.popitem(last=False)
-        return scenario
+            self._bases[key] = scenario
+            while len(self._bases) > BASES:
+                self._bases.popitem(last=False)
+            return scenario
+
+        return await self._loading.run(key, keep)
+
+    def warm(self, key: Key, load: Callable[[], Awaitable[Scenario]]) -> None:
+        """Load the base of ``key`` and compile its quick path now, in the background, as the
+        first what-if would: for a page that shows sliders, before the first slider moves.  A
+        failure is left for that what-if to report."""
+
+        async def warm() -> None:
+            try:
+                await self.answer(key, await self.base(key, load), {})
+            except Exception:
+                log.debug("warming the what-ifs of %s failed", key[0], exc_info=True)
+
+        task = asyncio.get_running_loop().create_task(warm())
+        self._warming.add(task)  # held until done: the loop keeps only a weak reference
+        task.add_done_callback(self._warming.discard)
 
     async def answer(self, key: Key, scenario: Scenario, changes: Mapping[str, Any]) -> Answer:
         """The quick assessment of ``scenario`` with ``changes``, or the changes' problems."""

@@ -15,6 +15,7 @@ of :mod:`detente.scenario.strategy._space` before anything proportional to it is
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -404,6 +405,10 @@ def analyse(
     feasible vectors; candidate moves) is not built: ``Analysis.too_large`` then holds the error
     to raise.  The limits are checked before anything proportional to them is allocated.
     """
+    if build:
+        known = _compiled(strategy, actor_ids, max_states)
+        if known is not None:
+            return Analysis(conflict=known)
     out = Analysis()
     problems = out.problems
     p = _read_names(strategy, actor_ids, problems)
@@ -450,7 +455,43 @@ def analyse(
         status_quo=status_quo,
         coalitions=tuple(p.coalitions),
     )
+    _remember(strategy, actor_ids, out.conflict)
     return out
+
+
+# The last conflict compiled, kept for as long as its strategy lives: loading a scenario checks
+# its strategy by compiling it, and the graph engine then compiles the same strategy again (a
+# second or more of CPU at the largest sizes).  (strategy, the actor ids it was checked against,
+# the conflict); the strategy is held by a weak reference.
+_Compiled = tuple["weakref.ref[Strategy]", frozenset[str] | None, Conflict]
+_LAST: _Compiled | None = None
+
+
+def _remember(strategy: Strategy, actor_ids: Collection[str] | None, conflict: Conflict) -> None:
+    global _LAST
+
+    def forget(ref: weakref.ref[Strategy]) -> None:
+        global _LAST
+        if _LAST is not None and _LAST[0] is ref:
+            _LAST = None
+
+    ids = None if actor_ids is None else frozenset(actor_ids)
+    _LAST = (weakref.ref(strategy, forget), ids, conflict)
+
+
+def _compiled(
+    strategy: Strategy, actor_ids: Collection[str] | None, max_states: int | None
+) -> Conflict | None:
+    """The conflict :func:`analyse` would build, if this very strategy was compiled last without
+    problems, against the same actors (or when none are asked for), and is within the limit."""
+    last = _LAST
+    if last is None or last[0]() is not strategy:
+        return None
+    _, ids, conflict = last
+    if actor_ids is not None and ids != frozenset(actor_ids):
+        return None
+    limit = strategy.max_states if max_states is None else max_states
+    return conflict if conflict.n_states <= limit else None
 
 
 def validate_strategy(
