@@ -12,9 +12,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# detente and its dependencies (the briefing's chart libraries included)
+# detente and its dependencies (the briefing's chart libraries included) and the workbench's
+# service (`detente serve` after `make demo`)
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[web]"
 
 # everything a developer runs: tests, lint, browser tests, the Dask cluster tests, the service
 install-test: $(BIN)/python

@@ -17,9 +17,8 @@ import pytest
 
 from detente.scenario import load
 from tests.briefing._scenarios import SCRIPT
-from tests.conftest import FLAGSHIP, ROOT
+from tests.conftest import CHROMIUM, FLAGSHIP, ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -33,24 +32,20 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser_context() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"chromium is not installed at {CHROMIUM} (CI installs it in .ci/run)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+def browser_context(playwright: Any) -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="detente-chromium-")
     try:
-        with sync_api.sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile,
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=ARGS,
-                viewport={"width": 1100, "height": 1400},
-            )
-            try:
-                yield context
-            finally:
-                context.close()
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1100, "height": 1400},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 

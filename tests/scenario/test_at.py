@@ -37,15 +37,16 @@ def test_flagship_facts_move_as_the_article_tells(flagship_path: Path) -> None:
     if not flagship_path.exists():
         pytest.skip("flagship scenario not present")
     s = load(flagship_path)
-    nov30, dec1, dec2 = (s.at(D(2022, m, d)) for m, d in ((11, 30), (12, 1), (12, 2)))
-    # Biden says he is ready to talk on 1 December; his spokespeople walk it back on the 2nd.
-    assert nov30.facts["usa_ready_to_talk"].value is False
-    assert dec1.facts["usa_ready_to_talk"].value is True
-    assert dec2.facts["usa_ready_to_talk"].value is False
-    # the EU's price cap on Russian crude and Scholz's call with Putin come on 2 December
-    assert dec1.facts["eu_price_cap"].value is False
-    assert dec2.facts["eu_price_cap"].value is True
-    assert dec2.facts["scholz_spoke_to_putin"].value is True
+    oct3, oct4, nov29, nov30, dec1, dec2 = (
+        s.at(D(2022, m, d)) for m, d in ((10, 3), (10, 4), (11, 29), (11, 30), (12, 1), (12, 2))
+    )
+    # Zelenskiy's decree ruling out talks with Putin comes in early October (dated 4 October)
+    assert oct3.facts["zelenskiy_decree_in_force"].value is False
+    assert oct4.facts["zelenskiy_decree_in_force"].value is True
+    # his softening ("in the past few days" before 4 December) is dated 30 November
+    assert nov29.facts["zelenskiy_open_with_preconditions"].value is False
+    assert nov30.facts["zelenskiy_open_with_preconditions"].value is True
+    assert s.change_dates == (D(2022, 2, 24), D(2022, 10, 4), D(2022, 11, 30))
     # statements: Biden's of 1 December is not yet known on 30 November
     assert max(st.date for st in nov30.statements) <= D(2022, 11, 30)
     assert any(st.date == D(2022, 12, 1) for st in dec1.statements)

@@ -24,9 +24,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import CHROMIUM as ROOT_CHROMIUM
 from tests.web.conftest import FLAGSHIP, add_people, start_server, yaml_headers
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = str(ROOT_CHROMIUM)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -163,20 +164,12 @@ def shared(site: Site) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        reason = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(playwright: Any) -> Iterator[Any]:
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @dataclass
