@@ -49,6 +49,7 @@ from detente.readiness.levers import (
 )
 from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
 from detente.readiness.nash import NashSolution, solve_nash
+from detente.readiness.preconditions import StageAnswer, UnmetPrecondition, unmet_preconditions
 from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.solver import Budget, SolverError
 from detente.readiness.verdict import (
@@ -78,49 +79,6 @@ __all__ = [
     "assess",
     "unmet_preconditions",
 ]
-
-
-@dataclass(frozen=True)
-class UnmetPrecondition:
-    """A precondition (over facts) that does not hold: for talks (the default) or for
-    signing an agreement (``for_ == "agreement"``)."""
-
-    actor: str
-    actor_name: str
-    veto: bool
-    label: str
-    requires: str
-    for_: str = "talks"
-
-    def explain(self) -> str:
-        if self.for_ == "agreement":
-            if self.veto:
-                return f"{self.actor_name} will not sign until {self.label}."
-            return f"{self.actor_name} will not back an agreement until {self.label}."
-        if self.veto:
-            return f"{self.actor_name} will not negotiate until {self.label}."
-        return f"{self.actor_name} will not back talks until {self.label}."
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "actor": self.actor,
-            "veto": self.veto,
-            "label": self.label,
-            "requires": self.requires,
-            "for": self.for_,
-        }
-
-
-@dataclass(frozen=True)
-class StageAnswer:
-    """One of the three questions of the stage: its answer and the reasons."""
-
-    question: str
-    answer: bool
-    reasons: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.answer, "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)
@@ -499,24 +457,6 @@ def _zartman(
     )
     mhs = bool(parties) and all(p.stalemated and p.hurting for p in parties)
     return parties, mhs
-
-
-def unmet_preconditions(
-    scenario: Scenario, *, for_: str | None = "talks"
-) -> tuple[UnmetPrecondition, ...]:
-    """Every actor's preconditions (expressions over facts) that the facts do not meet: those
-    for talks (default), for signing (``for_="agreement"``) or both (``for_=None``)."""
-    from detente.scenario.expr import evaluate
-
-    env = {f: fact.value for f, fact in scenario.facts.items()}
-    return tuple(
-        UnmetPrecondition(
-            aid, actor.name, actor.veto, pre.label or pre.requires, pre.requires, pre.for_
-        )
-        for aid, actor in scenario.actors.items()
-        for pre in actor.preconditions
-        if (for_ is None or pre.for_ == for_) and not bool(evaluate(pre.expr, env))
-    )
 
 
 def assess(

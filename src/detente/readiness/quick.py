@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.readiness.assessment import UnmetPrecondition, unmet_preconditions
 from detente.readiness.fastpath import margin_batch
 from detente.readiness.margin import ZOPA_TOL
+from detente.readiness.preconditions import UnmetPrecondition, unmet_preconditions
 from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.verdict import Stage, Verdict, headline, stage_for, verdict_for
 from detente.scenario.paths import Judgment

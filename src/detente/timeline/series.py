@@ -111,8 +111,8 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
     ReadinessSeries
         One point per change date, with the changes and notes of that day.
     """
-    from detente.readiness.assessment import unmet_preconditions
     from detente.readiness.margin import exact_margin
+    from detente.readiness.preconditions import unmet_preconditions
     from detente.readiness.problem import compile_problem
     from detente.readiness.verdict import stage_for, verdict_for
 
