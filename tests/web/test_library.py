@@ -135,16 +135,24 @@ def test_loader_problems_have_lines(client: Any, people: People) -> None:
         "id": "fearon-textbook",
         "title": good.json()["title"],
     }
-    # the flagship's warnings, as `detente check` prints them (file: the name it was sent as)
+    # a what-if that sets a fact nothing reads: warned as `detente check` warns (file: the name
+    # it was sent as), at the line of the fact
     flagship = client.post(
         "/api/check", content=FLAGSHIP.read_bytes(), headers=yaml_headers(people.reader)
     )
-    warned = flagship.json()["warnings"]
-    assert flagship.json()["ok"] and warned
+    assert flagship.json()["ok"] and flagship.json()["warnings"] == []  # the flagship is clean
+    text = FLAGSHIP.read_text(encoding="utf-8").replace(
+        "      facts.russia_signals_willingness: true\n",
+        "      facts.russia_signals_willingness: true\n      facts.china_neutral: false\n",
+        1,
+    )
+    checked = client.post("/api/check", content=text.encode(), headers=yaml_headers(people.reader))
+    warned = checked.json()["warnings"]
+    assert checked.json()["ok"] and len(warned) == 1
     first = warned[0]
     assert set(first) == {"file", "line", "column", "path", "message"}
-    line = FLAGSHIP.read_text(encoding="utf-8").splitlines()[first["line"] - 1]
-    assert first["path"].split(".")[-1] in line
+    assert first["path"].endswith(".set.facts.china_neutral")
+    assert "china_neutral" in text.splitlines()[first["line"] - 1]
     assert client.get("/api/scenarios").json()["total"] == 0  # nothing saved
 
 
