@@ -7,10 +7,6 @@ same draws.  The ratio says what the backtest adds to the engine's own work (pro
 bootstrap, output) and how much the two workers save.  Exit code 1 when the backtest takes 60 s
 or more.
 
-Until the format additions of issue 13 reach the loader, the history files do not load; the
-benchmark then runs on copies stripped of those keys (``tests/record/history.py``), as the
-corpus README describes.
-
 Run: ``.venv/bin/python benchmarks/bench_backtest.py [DIR]``
 """
 
@@ -19,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,16 +23,8 @@ HISTORY = ROOT / "scenarios" / "history"
 BUDGET_S = 60.0
 
 
-def _files(directory: Path, scratch: Path) -> list[Path]:
-    if directory != HISTORY:
-        return sorted(directory.glob("*.yaml"))
-    sys.path.insert(0, str(ROOT))
-    from tests.record.history import history_files
-
-    files = history_files(scratch)
-    if files[0].parent != HISTORY:
-        print("history files need the loader of issue 13: using stripped copies")
-    return files
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
 
 
 def main() -> int:
@@ -47,30 +34,27 @@ def main() -> int:
     from detente.uncertainty import simulate
 
     directory = Path(sys.argv[1]) if len(sys.argv) > 1 else HISTORY
-    with tempfile.TemporaryDirectory() as tmp:
-        files = _files(directory, Path(tmp) / "history")
-        folder = files[0].parent
-        scenarios = [load(f) for f in files]
-        forecast_questions(scenarios[0], n=10)  # warm up imports
+    files = _files(directory)
+    folder = files[0].parent
+    scenarios = [load(f) for f in files]
+    forecast_questions(scenarios[0], n=10)  # warm up imports
 
-        baseline = 0.0
-        cpus = []
-        for f, s in zip(files, scenarios, strict=True):
-            t0, c0 = time.perf_counter(), time.process_time()
-            if s.uncertainty:
-                simulate(s.at(s.as_of) if s.as_of else s, n=DEFAULT_DRAWS, sensitivity=False)
-            took = time.perf_counter() - t0
-            cpus.append(time.process_time() - c0)
-            baseline += took
-            print(
-                f"  {f.name:<32} simulate -n {DEFAULT_DRAWS}: {took:6.2f} s ({cpus[-1]:.2f} s CPU)"
-            )
-
+    baseline = 0.0
+    cpus = []
+    for f, s in zip(files, scenarios, strict=True):
         t0, c0 = time.perf_counter(), time.process_time()
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            code = cli(["backtest", str(folder), "--json"])
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        if s.uncertainty:
+            simulate(s.at(s.as_of) if s.as_of else s, n=DEFAULT_DRAWS, sensitivity=False)
+        took = time.perf_counter() - t0
+        cpus.append(time.process_time() - c0)
+        baseline += took
+        print(f"  {f.name:<32} simulate -n {DEFAULT_DRAWS}: {took:6.2f} s ({cpus[-1]:.2f} s CPU)")
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli(["backtest", str(folder), "--json"])
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     if code != 0:
         print(f"backtest failed with exit code {code}")
         return 1

@@ -6,6 +6,12 @@
 2. Fast-path margins vs the exact HiGHS solver on the flagship's structure, N parameter sets
    drawn from its ``uncertainty`` (targets: >= 100,000 margins/s and >= 50x the exact solver
    per evaluation).
+4. The fast path with four and five veto parties (the Cyprus 2004 and Northern Ireland 1997
+   history cases: 2,000 draws of their ``uncertainty``, probable red lines switched on and off
+   draw by draw): the vectorised vertex enumeration against, in the same run, (a) the previous
+   enumeration (one LAPACK solve and determinant per vertex system, every system evaluated for
+   every option combination, small chunks), kept here as the baseline, and (b) the exact HiGHS
+   solver per draw.
 3. ZOPA, Pareto frontier and Nash point on a discretised 3-party, 5-issue outcome space at
    about 10^4, 10^5 and 10^6 outcomes; against NegMAS when it is importable (it is not a
    dependency; install it only to run this comparison), otherwise against the reference
@@ -233,6 +239,101 @@ def negmas_version() -> str:  # pragma: no cover
     return str(getattr(negmas, "__version__", "?"))
 
 
+def _previous_vertex_minimum(vals: np.ndarray, q: np.ndarray, Ks: int) -> np.ndarray:
+    """The fast path's vertex step as it was before issue 13 (the baseline of section 4): every
+    system solved with LAPACK, no vertex filtering, phi for every system and combination."""
+    import itertools
+
+    D, A = vals.shape[0], vals.shape[1]
+    normals = []
+    for col in range(Ks):
+        for b1, b2 in itertools.combinations(range(A), 2):
+            normals.append(vals[:, :, col, b1] - vals[:, :, col, b2])
+    for a in range(A):
+        e = np.zeros((D, A))
+        e[:, a] = 1.0
+        normals.append(e)
+    N = np.stack(normals, axis=1)
+    choose = np.array(list(itertools.combinations(range(N.shape[1]), A - 1)), dtype=np.int64)
+    S = choose.shape[0]
+    M = np.empty((D, S, A, A))
+    M[:, :, : A - 1, :] = N[:, choose, :]
+    M[:, :, A - 1, :] = 1.0
+    det = np.linalg.det(M)
+    good = np.abs(det) > 1e-12
+    M[~good] = np.eye(A)
+    rhs = np.zeros((D, S, A, 1))
+    rhs[:, :, A - 1, 0] = 1.0
+    lam = np.linalg.solve(M, rhs)[..., 0]
+    good &= np.all(lam >= -1e-9, axis=-1)
+    lam = np.clip(lam, 0.0, None)
+    lam /= np.maximum(lam.sum(axis=-1, keepdims=True), 1e-300)
+    hval = np.einsum("dsa,dakb->dskb", lam, vals).max(axis=-1).sum(axis=-1) if Ks else 0.0
+    phi = hval + np.zeros((D, S)) if Ks else np.zeros((D, S))
+    phi = phi[:, :, None] + np.einsum("dsa,dac->dsc", lam, q)
+    phi = np.where(good[:, :, None], phi, np.inf)
+    return np.asarray(phi.min(axis=1))
+
+
+def bench_many_vetoes() -> None:
+    print("4. fast path with 4 and 5 veto parties (2,000 draws each):")
+    for name in ("cyprus-2004", "northern-ireland-1997"):
+        _many_vetoes(name)
+
+
+def _many_vetoes(name: str) -> None:
+    import math
+
+    from detente.readiness import fastpath
+    from detente.scenario import load
+    from detente.uncertainty.models import uncertain_judgments
+    from detente.uncertainty.sampling import sample
+
+    path = ROOT / "scenarios" / "history" / f"{name}.yaml"
+    scenario = load(path)
+    scenario = scenario.at(scenario.as_of) if scenario.as_of else scenario
+    problem = compile_problem(scenario)
+    judgments = uncertain_judgments(scenario)
+    paths = [j.path for j in judgments]
+    draws = sample(judgments, 2000, seed=0)
+    margin_batch(problem, draws[:50], paths)  # warm up
+    t_new = best_of(lambda: margin_batch(problem, draws, paths), repeat=3)
+    new = margin_batch(problem, draws, paths)
+    # the baseline: the previous vertex step and its chunks (500,000 elements over
+    # S (K_scale A^2 + C) per draw), in this run
+    A = problem.n_actors
+    Ks = int((~problem.is_option).sum())
+    S = math.comb(Ks * A * (A - 1) // 2 + A, A - 1)
+    C = int(np.prod(problem.n_options[problem.is_option])) if problem.is_option.any() else 1
+    old_chunk = max(1, 500_000 // (S * (Ks * A * A + C)))
+    per_row = S * (A * A + 2**A + 2 * A) + A * C
+    saved = fastpath._vertex_minimum, fastpath._CHUNK_ELEMENTS
+    fastpath._vertex_minimum = _previous_vertex_minimum  # type: ignore[assignment]
+    fastpath._CHUNK_ELEMENTS = old_chunk * per_row
+    try:
+        t_old = best_of(lambda: margin_batch(problem, draws, paths), repeat=1)
+        old = margin_batch(problem, draws[:200], paths)
+    finally:
+        fastpath._vertex_minimum, fastpath._CHUNK_ELEMENTS = saved
+    n_exact = 60
+    t_exact = best_of(
+        lambda: margin_batch(problem, draws[:n_exact], paths, force_exact=True), repeat=1
+    )
+    exact = margin_batch(problem, draws[:n_exact], paths, force_exact=True)
+    both = np.isfinite(exact)
+    err = float(np.max(np.abs(new[:n_exact][both] - exact[both]))) if both.any() else 0.0
+    agree = bool(np.allclose(new[:200], old, atol=1e-9, equal_nan=True))
+    exact_all = t_exact / n_exact * 2000
+    print(
+        f"   {name} ({A} veto parties, {Ks} scale issues, {C} option combinations, "
+        f"{S:,} vertex systems): {t_new:.2f} s for 2,000 draws; previous enumeration "
+        f"{t_old:.2f} s -> {t_old / t_new:.1f}x faster (same margins: {agree}); exact HiGHS "
+        f"{exact_all:.1f} s extrapolated -> {exact_all / t_new:.0f}x; "
+        f"max |fast - exact| = {err:.1e}"
+    )
+
+
 if __name__ == "__main__":
     bench_flagship()
+    bench_many_vetoes()
     bench_outcome_space()

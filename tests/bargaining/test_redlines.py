@@ -177,7 +177,9 @@ def test_the_forecast_result_says_it_in_words_and_json() -> None:
     )
     assert "- weighted mean: 60 %; breaks UKR's red line 'land > 60'" in result.explain()
     got = result.to_dict()["issues"][0]["forecasts"]["mean"]["red_lines"]
-    assert got["broken"] == [{"actor": "UKR", "index": 0, "rule": "land > 60", "label": None}]
+    assert got["broken"] == [
+        {"actor": "UKR", "index": 0, "rule": "land > 60", "label": None, "probability": None}
+    ]
     assert (got["projection"], got["open_end"], got["projection_reported"]) == (60.0, "above", 60.0)
     crimea = result.to_dict()["issues"][2]["forecasts"]
     assert crimea["mean"]["red_lines"]["projection_reported"] == "russian"
@@ -197,3 +199,13 @@ def test_the_cli_table_has_a_red_line_column(
     out = capsys.readouterr().out
     assert "veto parties' red lines" in out
     assert "breaks UKR's red line" in out
+
+
+def test_named_thresholds_switched_off_and_probable_red_lines() -> None:
+    at_70 = "land >= threshold\n        threshold: 70\n        probability: 0.4"
+    check = _checks([at_70], {"land": {"mean": 65.0}})["land"]["mean"]
+    assert [(b.rule, b.probability) for b in check.broken] == [("land >= threshold", 0.4)]
+    assert check.projection == 70.0  # the rule at its named threshold
+    assert "(real with probability 0.4)" in check.broken[0].describe()
+    off = _checks(["land >= 70\n        active: false"], {"land": {"mean": 65.0}})
+    assert off == {}  # a red line switched off is not checked

@@ -73,3 +73,75 @@ what_ifs:
 def edit(text: str, old: str, new: str) -> str:
     assert old in text, old
     return text.replace(old, new, 1)
+
+
+#: The only clash is A's red line (x >= THETA against B's x <= 60), a real one with probability
+#: 0.5 (replace THETA with the threshold).
+CLASH = """\
+detente: 1
+id: clash
+title: One probable red line
+issues:
+  x: {label: X, scale: [0, 100], status_quo: 50}
+actors:
+  A:
+    name: Alpha
+    role: party
+    positions: {x: 100}
+    no_deal: {outcome: {x: 50}, cost: 0.2}
+    red_lines:
+      - rule: x >= threshold
+        threshold: THETA
+        probability: 0.5
+        label: keeps at least THETA
+  B:
+    name: Beta
+    role: party
+    positions: {x: 0}
+    no_deal: {outcome: {x: 50}, cost: 0.2}
+    red_lines:
+      - rule: x <= 60
+        label: gives at most 60
+uncertainty:
+  actors.A.no_deal.cost: {uniform: [0.1, 0.3]}
+what_ifs:
+  preference: {label: only a strong preference, set: {actors.A.red_lines.0.active: false}}
+  lower: {label: lower, set: {actors.A.red_lines.0.threshold: 55}}
+"""
+
+#: A deal exists and talks can open; A will not sign until a referendum is scheduled (replace
+#: COST with B's cost of fighting on).
+STAGED = """\
+detente: 1
+id: staged
+title: Staged
+issues:
+  x: {label: X, scale: [0, 100], status_quo: 50}
+facts:
+  talks_ok: {value: true, label: the envoys are named}
+  referendum: {value: false, label: a referendum on the constitution is scheduled}
+actors:
+  A:
+    name: Alpha
+    role: party
+    positions: {x: 100}
+    no_deal: {outcome: {x: 50}, cost: 0.2}
+    preconditions:
+      - requires: talks_ok
+        label: the envoys are named
+      - requires: referendum
+        for: agreement
+        label: a referendum on the constitution is scheduled
+  B:
+    name: Beta
+    role: party
+    positions: {x: 0}
+    no_deal: {outcome: {x: 50}, cost: COST}
+  C:
+    name: Gamma
+    role: mediator
+    preconditions:
+      - requires: referendum
+        for: agreement
+        label: the referendum is scheduled
+"""

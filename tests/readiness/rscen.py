@@ -34,10 +34,11 @@ def random_yaml(seed: int, *, max_actors: int = 4, max_issues: int = 3) -> str:
             return str(int(rng.integers(0, 21)) * 5)
         return f"o{int(rng.integers(0, 3))}"
 
-    def atom(k: int) -> str:
+    def atom(k: int, named: bool = False) -> str:
         if kinds[k] == "scale":
             op = rng.choice([">=", "<=", ">", "<"])
-            return f"i{k} {op} {int(rng.integers(0, 11)) * 10}"
+            bound = int(rng.integers(0, 11)) * 10
+            return f"i{k} {op} {'threshold' if named else bound}"
         op = rng.choice(["==", "!=", ">=", "<="])
         return f'i{k} {op} "o{int(rng.integers(0, 3))}"'
 
@@ -64,14 +65,20 @@ def random_yaml(seed: int, *, max_actors: int = 4, max_issues: int = 3) -> str:
         for _ in range(n_red):
             form = rng.random()
             k1 = int(rng.integers(0, K))
+            # a named threshold (a judgment) on the first atom when it is on a scale issue
+            named = kinds[k1] == "scale" and rng.random() < 0.4
             if form < 0.5:
-                rule = atom(k1)
+                rule = atom(k1, named)
             elif form < 0.8:
                 k2 = int(rng.integers(0, K))
-                rule = f"{atom(k1)} or {atom(k2)}"
+                rule = f"{atom(k1, named)} or {atom(k2)}"
             else:
-                rule = f"not ({atom(k1)})"
+                rule = f"not ({atom(k1, named)})"
             lines.append(f"      - rule: '{rule}'")
+            if named:
+                lines.append(f"        threshold: {int(rng.integers(0, 11)) * 10}")
+            if rng.random() < 0.1:
+                lines.append("        active: false")
         if rng.random() < 0.85:
             named = [k for k in range(K) if rng.random() < 0.6]
             outcome = ", ".join(f"i{k}: {value(k)}" for k in named)
@@ -147,7 +154,13 @@ def red_line_mask(scenario: Scenario, env: dict[str, np.ndarray], which: Sequenc
 
 
 def all_red_lines(scenario: Scenario) -> list[tuple[str, int]]:
-    return [(a, j) for a in scenario.veto_actors for j in range(len(scenario.actors[a].red_lines))]
+    """The active red lines of the veto actors (an inactive one is absent)."""
+    return [
+        (a, j)
+        for a in scenario.veto_actors
+        for j, line in enumerate(scenario.actors[a].red_lines)
+        if line.active
+    ]
 
 
 def brute_margin(

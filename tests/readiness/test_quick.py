@@ -31,7 +31,7 @@ def _random_changes(scenario: Scenario, rng: random.Random, k: int) -> dict[str,
             assert j.options is not None
             changes[j.path] = rng.choice(j.options)
         else:
-            low = 0.0 if j.low is None else j.low
+            low = 0.0 if j.low is None or math.isinf(j.low) else j.low
             high = 3.0 if j.high is None or math.isinf(j.high) else j.high
             changes[j.path] = max(rng.uniform(low, high), 0.05 if "capability" in j.path else low)
     return changes

@@ -41,12 +41,19 @@ def test_fast_path_matches_exact_solver(seed: int) -> None:
     if not fast_applicable(problem):
         return
     params = problem.parameters()
-    paths = [p for p, j in params.items() if not problem.is_discrete(j) and j.role != "capability"]
+    paths = [
+        p
+        for p, j in params.items()
+        if j.kind == "number" and not problem.is_discrete(j) and j.role != "capability"
+    ]
     rng = np.random.default_rng(seed)
     lows = np.array([params[p].low for p in paths], dtype=float)
     highs = np.array([params[p].high for p in paths], dtype=float)
     draws = rng.uniform(lows, highs, size=(6, len(paths)))
     draws[0] = [float(params[p].value) for p in paths]  # type: ignore[arg-type]
+    switches = [p for p, j in params.items() if j.kind == "bool"]  # red lines on or off
+    draws = np.hstack([draws, rng.integers(0, 2, size=(6, len(switches))).astype(float)])
+    paths += switches
     fast = margin_batch(problem, draws, paths)
     exact = margin_batch(problem, draws, paths, force_exact=True)
     both_inf = np.isneginf(fast) & np.isneginf(exact)
@@ -141,7 +148,5 @@ def test_levers_agree_with_scenario_edits(seed: int) -> None:
     scenario = random_scenario(seed, max_actors=3)
     problem = compile_problem(scenario)
     for lever in find_levers(problem):
-        if lever.kind == "red_line":
-            continue
         edited = scenario.with_changes({lever.path: lever.new_value})
         assert exact_margin(compile_problem(edited)).margin >= 0.0

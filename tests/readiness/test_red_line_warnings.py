@@ -200,3 +200,43 @@ def test_one_issue_red_lines_against_a_grid(bounds: list[tuple[str, int]], join:
     found = {w.message for w in red_line_warnings(scenario, source=source) if "'A'" in w.message}
     assert (EVERY in found) == all(met), rule
     assert (NONE in found) == (not any(met)), rule
+
+
+def _with_uncertainty(text: str, entries: str) -> dict[int, str]:
+    scenario, source = loads_with_source(text + "uncertainty:\n" + entries, filename="r.yaml")
+    return {
+        int(w.path.split(".")[3]): w.message
+        for w in red_line_warnings(scenario, source=source)
+        if w.path.startswith("actors.A.")
+    }
+
+
+def test_a_named_threshold_is_read_at_its_value() -> None:
+    at = "land >= threshold\n        threshold: {}"
+    assert _found(at.format(0), at.format(101), at.format(40)) == {
+        0: EVERY,
+        1: NONE,
+    }
+
+
+def test_a_drawn_threshold_warns_only_when_every_quantile_does() -> None:
+    text = _text(
+        "land >= threshold\n        threshold: 0", "land >= threshold\n        threshold: 0"
+    )
+    found = _with_uncertainty(
+        text,
+        "  actors.A.red_lines.0.threshold: {normal: [0, 10]}\n"
+        "  actors.A.red_lines.1.threshold: {uniform: [-30, -5]}\n",
+    )
+    # the first may demand up to 30.9 (its 99.9% quantile): it can exclude outcomes
+    assert list(found) == [1]
+    assert found[1].startswith(
+        "every outcome meets this red line of 'A' at every threshold from -29.98 to -5.025 its "
+        "distribution gives: it excludes nothing"
+    )
+
+
+def test_probable_and_switched_off_red_lines_are_checked_and_say_so() -> None:
+    found = _found("land > 100\n        probability: 0.3", "land >= 0\n        active: false")
+    assert found[0] == NONE.replace("'A'", "'A' (a real red line with probability 0.3)")
+    assert found[1] == EVERY

@@ -17,7 +17,7 @@ from detente.readiness.frontier import (
     pareto_frontier,
     pareto_mask,
 )
-from detente.readiness.problem import RedLine
+from detente.readiness.problem import THETA, RedLine, instantiate
 from detente.scenario.expr import LinAtom
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
@@ -100,8 +100,12 @@ def problems(draw: st.DrawFn) -> tuple:
             k = int(rng.integers(0, K))
             sign = 1.0 if rng.random() < 0.5 else -1.0
             theta = float(rng.uniform(0, hi[k]))
-            atom = LinAtom({f"i{k}": sign}, "<=", sign * theta)
-            red.append(RedLine(a, 0, "r", "r", atom, (f"actors.A{a}.red_lines.0.rhs",)))
+            # sign * x_k <= sign * threshold, the threshold named (a judgment of the problem)
+            template = LinAtom({f"i{k}": sign, THETA: -sign}, "<=", 0.0)
+            formula = instantiate(template, theta)
+            red.append(
+                RedLine(a, 0, "r", "r", formula, f"actors.A{a}.red_lines.0", template, theta)
+            )
     problem = make_problem(
         low=[0.0] * K,
         high=hi,
@@ -113,11 +117,17 @@ def problems(draw: st.DrawFn) -> tuple:
         red_lines=red,
     )
     params = problem.parameters()
-    paths = [p for p, s in params.items() if not problem.is_discrete(s) and s.role != "capability"]
+    paths = [
+        p
+        for p, s in params.items()
+        if s.kind == "number" and not problem.is_discrete(s) and s.role != "capability"
+    ]
     lows = np.array([params[p].low for p in paths], dtype=float)
     highs = np.array([params[p].high for p in paths], dtype=float)
     draws = rng.uniform(lows, highs, size=(4, len(paths)))
-    return problem, draws, paths
+    switches = [p for p, s in params.items() if s.kind == "bool"]  # red lines on or off
+    draws = np.hstack([draws, rng.integers(0, 2, size=(4, len(switches))).astype(float)])
+    return problem, draws, [*paths, *switches]
 
 
 @settings(max_examples=40)

@@ -142,3 +142,72 @@ def test_cli_default_draws_match_the_library() -> None:
     from detente.record import DEFAULT_DRAWS
 
     assert DRAWS == DEFAULT_DRAWS
+
+
+def _signing_text(a_ready: str = "false", agrees: str = "false", *, drawn: bool = True) -> str:
+    """talks-quarter.yaml with a precondition for signing (A's parliament agrees), its fact
+    drawn by ``bernoulli 0.5`` beside ``a_ready`` (one draw in four), or both fixed."""
+    text = (DATA / "talks-quarter.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "      - requires: a_ready\n",
+        "      - requires: a_ready\n      - requires: parliament_agrees\n        for: agreement\n",
+    )
+    text = text.replace(
+        "  a_ready: {value: false}\n",
+        f"  a_ready: {{value: {a_ready}}}\n  parliament_agrees: {{value: {agrees}}}\n",
+    )
+    drawn_facts = (
+        "  facts.a_ready: {choice: [true, false, false, false]}\n"
+        "  facts.parliament_agrees: {bernoulli: 0.5}\n"
+    )
+    return text.replace(
+        "uncertainty:\n  facts.a_ready: {choice: [true, false, false, false]}\n",
+        "uncertainty:\n" + drawn_facts if drawn else "",
+    )
+
+
+def test_signature_is_talks_times_signable_exactly() -> None:
+    """A precondition for signing drawn by bernoulli 0.5, independently of the talks
+    precondition (true in one draw in four): P(signature) = P(talks) x P(signable) = 1/8.
+
+    The reference is exact and reads no stage: every outcome beats both no-deal expectations
+    (each side's no-deal utility is u(0) - 0.2 < 0 <= u(x)), so a deal exists in every state;
+    talks need ``a_ready``, signing needs talks and ``parliament_agrees``.  Over the four joint
+    values of the two facts, with their probabilities, that gives P(talks) = 1/4,
+    P(signable) = 1/2 and P(signature) = 1/8.  The record's answer in each state (a point
+    assessment: 0 or 1, no sampling) weighted by the same probabilities must be that exactly;
+    its Monte Carlo estimate must be within sampling noise of it.
+    """
+    from fractions import Fraction
+
+    from detente.scenario import loads
+
+    p_ready, p_agrees = Fraction(1, 4), Fraction(1, 2)
+    weights = {
+        (a, g): (p_ready if a else 1 - p_ready) * (p_agrees if g else 1 - p_agrees)
+        for a in (True, False)
+        for g in (True, False)
+    }
+    reference = {
+        "talks": sum(w for (a, _), w in weights.items() if a),
+        "deal": sum(weights.values()),
+        "signed": sum(w for (a, g), w in weights.items() if a and g),
+    }
+    assert reference["signed"] == reference["talks"] * p_agrees == Fraction(1, 8)
+
+    exact = dict.fromkeys(reference, Fraction(0))
+    for (a, g), w in weights.items():
+        point = loads(_signing_text(str(a).lower(), str(g).lower(), drawn=False))
+        for f in forecast_questions(point).forecasts:
+            assert f.draws == 0 and f.probability in (0.0, 1.0)
+            exact[f.question] += w * Fraction(f.probability)
+    assert exact == reference
+
+    n = 8000
+    by_id = {
+        f.question: f for f in forecast_questions(loads(_signing_text()), n=n, seed=3).forecasts
+    }
+    assert by_id["deal"].probability == 1.0
+    for q in ("talks", "signed"):
+        assert _within(by_id[q].probability, float(reference[q]), n)
+    assert by_id["signed"].probability < by_id["talks"].probability

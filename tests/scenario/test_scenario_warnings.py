@@ -466,3 +466,17 @@ def test_without_the_source_the_file_is_read_again(tmp_path: Path) -> None:
         "path": "uncertainty.facts.rain",
         "message": "nothing reads fact 'rain': no precondition uses it",
     }
+
+
+def test_a_red_lines_probability_is_no_mode_warning_with_or_without_the_source() -> None:
+    text = BASE.replace(
+        "    preconditions:\n      - requires: ceasefire\n",
+        "    red_lines:\n      - rule: land >= 20\n        probability: 0.3\n"
+        "    preconditions:\n      - requires: ceasefire\n        for: agreement\n",
+    )
+    scenario, source = loads_with_source(text, filename="w.yaml")
+    assert "actors.A.red_lines.0.active" in scenario.uncertainty  # drawn bernoulli(0.3)
+    assert not any("mode" in w.message for w in scenario_warnings(scenario, source=source))
+    assert not any("mode" in w.message for w in scenario_warnings(scenario))
+    # a precondition for signing reads its fact as one for talks does
+    assert not any("ceasefire" in w.message for w in scenario_warnings(scenario, source=source))

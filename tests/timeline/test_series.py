@@ -26,9 +26,11 @@ def test_readiness_series_follows_the_timeline() -> None:
     assert series.points[0].notes == ("commitments offered",)
     frame = series.to_frame()
     assert list(frame["verdict"]) == [p.verdict for p in series.points]
-    assert "2022-12-02: facts.security_commitments_offered = False -> not_ripe (was premature;" in (
-        series.explain()
-    )
+    assert [p.stage for p in series.points] == ["talks", "none"]
+    assert (
+        "2022-12-02: facts.security_commitments_offered = False -> not_ripe, stage none "
+        "(was premature;"
+    ) in series.explain()
     assert series.to_dict()["points"][0]["date"] == "2022-12-01"
 
 
@@ -39,10 +41,12 @@ def test_timeline_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     path.write_text(MINIMAL, encoding="utf-8")
     assert main(["timeline", str(path)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("2022-12-01: commitments offered -> premature (first dated change;")
+    assert out.startswith(
+        "2022-12-01: commitments offered -> premature, stage talks (first dated change;"
+    )
     assert main(["timeline", str(path), "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "date,verdict,margin,unmet_preconditions,changes,note"
+    assert lines[0] == "date,verdict,margin,unmet_preconditions,changes,note,stage"
     assert lines[1].startswith("2022-12-01,premature,")
     assert main(["timeline", str(path), "--json"]) == 0
     assert '"verdict": "not_ripe"' in capsys.readouterr().out

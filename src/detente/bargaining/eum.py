@@ -141,22 +141,25 @@ def find_cycle(positions: FloatArray, medians: FloatArray, *, tol: float = 1e-9)
     medians : ndarray, shape (rounds + 1,)
         The weighted median of each row.
     tol : float
-        Positions and medians within ``tol`` of each other are equal (absolute; use a small
-        fraction of the utility range).
+        Medians within ``tol`` of each other are equal (absolute; use a small fraction of the
+        utility range).
 
     Notes
     -----
     One round is a function of the positions alone (capabilities, saliences, Q and the utility
-    range do not change), so when the positions of round t equal those of an earlier round s,
-    rounds s, s + 1, ... repeat with period t - s for ever (``exact``); the median's own period
-    divides it and is reported when it is at least 2 (positions can cycle around a median that
-    stays put: that forecast has settled).  When no positions repeat within the rounds run, the
-    median is said to cycle with period p >= 2 when, from some round s >= 1 to the last, it
-    repeats with period p and that stretch holds at least two whole periods.
+    range do not change), so when the positions of round t equal (bitwise) those of an earlier
+    round s, rounds s, s + 1, ... repeat with period t - s for ever (``exact``); the median's
+    own period divides it and is reported when it is at least 2 (positions can cycle around a
+    median that stays put: that forecast has settled).  When no positions repeat within the
+    rounds run, the median is said to cycle with period p >= 2 when, from some round s >= 1 to
+    the last, it repeats with period p and that stretch holds at least two whole periods.
     """
     rounds = len(medians) - 1
     for t in range(1, rounds + 1):
-        earlier = [s for s in range(t) if np.all(np.abs(positions[t] - positions[s]) <= tol)]
+        # bitwise equal, not within tol: a round is a deterministic function of the positions,
+        # so only equal positions repeat for ever; near-equal ones can part (the map can stretch
+        # a 1e-9 difference to 1e-5), and are left to the test of the medians below
+        earlier = [s for s in range(t) if np.array_equal(positions[t], positions[s])]
         if not earlier:
             continue
         s = earlier[0]

@@ -55,12 +55,20 @@ class BrokenRedLine:
     index: int  # the red line's position in the actor's ``red_lines``
     rule: str
     label: str | None
+    probability: float | None = None  # a red line that is real with this probability
 
     def describe(self) -> str:
-        return f"{self.actor}'s red line '{self.label or self.rule}'"
+        maybe = "" if self.probability is None else f" (real with probability {self.probability:g})"
+        return f"{self.actor}'s red line '{self.label or self.rule}'{maybe}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"actor": self.actor, "index": self.index, "rule": self.rule, "label": self.label}
+        return {
+            "actor": self.actor,
+            "index": self.index,
+            "rule": self.rule,
+            "label": self.label,
+            "probability": self.probability,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class _Line:
     label: str | None
     formula: ex.Formula
     issues: frozenset[str]
+    probability: float | None
 
 
 def _veto_red_lines(scenario: Scenario) -> list[_Line]:
@@ -113,14 +122,15 @@ def _veto_red_lines(scenario: Scenario) -> list[_Line]:
     out: list[_Line] = []
     for a in scenario.veto_actors:
         for j, rl in enumerate(scenario.actors[a].red_lines):
-            if getattr(rl, "active", True) is False:
+            if not rl.active:
                 continue  # a red line switched off (actors.ID.red_lines.N.active: false)
             try:
                 formula = ex.to_linear(rl.expr)
             except ex.ExprError:
                 continue  # not linear: the readiness engine reports it
             named = frozenset(n for atom in ex.atoms(formula) for n in atom.coef)
-            out.append(_Line(a, j, rl.rule, rl.label, formula, named))
+            # rl.expr is the rule at its named threshold; a probable red line is checked as if real
+            out.append(_Line(a, j, rl.rule, rl.label, formula, named, rl.probability))
     return out
 
 
@@ -173,7 +183,13 @@ def check_red_lines(
             if not naming:
                 continue
             broken = tuple(
-                BrokenRedLine(lines[i].actor, lines[i].index, lines[i].rule, lines[i].label)
+                BrokenRedLine(
+                    lines[i].actor,
+                    lines[i].index,
+                    lines[i].rule,
+                    lines[i].label,
+                    lines[i].probability,
+                )
                 for i in naming
                 if not holds[i]
             )

@@ -108,30 +108,56 @@ def levers(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the levers as JSON.")] = False,
     budget: BudgetOpt = 30.0,
+    n: Annotated[
+        int,
+        typer.Option(
+            "-n",
+            "--draws",
+            help="Monte Carlo draws for what decides the verdict (when the scenario has an "
+            "uncertainty section; 0 to skip).",
+        ),
+    ] = 4000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of those draws.")] = 0,
 ) -> None:
     """What would it take: the smallest change of each judgment that opens a zone of agreement,
-    most plausible first, and the facts that would meet the preconditions."""
+    most plausible first, the facts that would meet the preconditions, and (Monte Carlo over the
+    uncertainty section) the judgments ranked by how much knowing each would settle the
+    verdict."""
     from detente.readiness import Budget
     from detente.readiness import assess as assess_scenario
 
     seconds = _seconds(budget)
+    if isinstance(n, bool) or n < 0:
+        raise InputError(f"--draws must be 0 or more, got {n}", path="--draws")
     scenario, warned = load_scenario(file, as_of=as_of)
     limits = Budget(seconds=seconds)
     with limits.window():
         result = assess_scenario(scenario, budget=limits)
-        _print_levers(result, as_json=as_json, warned=warned)
+        decisive = None
+        if n and scenario.uncertainty:
+            from detente.uncertainty import Execution
+            from detente.uncertainty.simulate import simulate as run_simulation
+
+            summary = run_simulation(
+                scenario, n=n, sensitivity=False, decisive=True, execution=Execution(seed=seed)
+            )
+            decisive = summary.decisive
+        _print_levers(result, as_json=as_json, warned=warned, decisive=decisive)
 
 
-def _print_levers(result: Any, *, as_json: bool, warned: Any) -> None:
+def _print_levers(result: Any, *, as_json: bool, warned: Any, decisive: Any = None) -> None:
     if as_json:
         print_json(
             {
                 "verdict": result.verdict,
                 "margin": result.margin,
+                "stage": result.stage,
                 "levers": [lv.to_dict() for lv in result.levers],
                 "no_lever": list(result.unmovable),
                 "levers_undetermined": list(result.levers_undetermined),
                 "fact_levers": [f.to_dict() for f in result.fact_levers],
+                "red_line_levers": [r.to_dict() for r in result.red_line_levers],
+                "decisive": None if decisive is None else decisive.to_dict(),
             },
             warnings=warned,
         )
@@ -150,8 +176,32 @@ def _print_levers(result: Any, *, as_json: bool, warned: Any) -> None:
         lines.append(
             "No change within the valid range suffices for: " + ", ".join(result.unmovable)
         )
+    if result.red_line_levers:
+        lines.append("Red lines whose absence alone would open a zone of agreement:")
+        lines += [f"  - {r.explain()}" for r in result.red_line_levers]
     facts = list(result.fact_levers)
     if facts:
         lines.append("Preconditions:")
         lines += [f"  - {f.explain()}" for f in facts]
+    if decisive is not None:
+        lines += _decisive_lines(decisive)
     write_text("\n".join(lines))
+
+
+def _decisive_lines(decisive: Any, *, top: int = 8) -> list[str]:
+    """What decides the verdict, one judgment a line (the JSON output has all of them)."""
+    if decisive.entropy <= 1e-12:
+        return [f"The verdict is the same in all {decisive.n} Monte Carlo draws."]
+    pct = round(100 * decisive.level)
+    lines = [
+        f"What decides the verdict ({decisive.n} Monte Carlo draws; share of the verdict's "
+        f"uncertainty, {decisive.entropy:.3f} bits, that knowing the judgment would remove, "
+        f"with its {pct}% interval):"
+    ]
+    for i, j in enumerate(decisive.judgments[:top], 1):
+        noise = "" if j.measurable else "; within sampling noise"
+        lines.append(
+            f"  {i}. {j.path}: {j.share:.0%} ({j.information:.3f} bits, "
+            f"{j.low:.3f}–{j.high:.3f}{noise})"
+        )
+    return lines

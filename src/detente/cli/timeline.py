@@ -78,8 +78,8 @@ def timeline(
     as_json: Annotated[bool, typer.Option("--json", help="The series as JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="The series as CSV (for charts).")] = False,
 ) -> None:
-    """Readiness over time: the verdict and margin as of every dated change of the scenario's
-    timeline, with what changed that day."""
+    """Readiness over time: the verdict, stage and margin as of every dated change of the
+    scenario's timeline, with what changed that day."""
     if as_json and as_csv:
         raise InputError("give either --json or --csv, not both", path="--json")
     from rich.table import Table
@@ -96,12 +96,15 @@ def timeline(
         sys.stdout.write(printable(frame.to_csv(index=False), keep_lines=True))
         return
     table = Table(title=f"Readiness over time ({series.scenario_id})", title_justify="left")
-    for column in ("date", "verdict", "margin", "unmet", "what changed"):
+    for column in ("date", "verdict", "stage", "margin", "unmet", "what changed"):
         table.add_column(column, overflow="fold")
     for p in series.points:
         margin = "no margin" if p.margin is None else f"{p.margin:+.3f}"
         what = "; ".join(p.notes) or ", ".join(f"{k} = {v}" for k, v in p.changes.items())
-        table.add_row(p.date.isoformat(), p.verdict, margin, str(p.unmet_preconditions), what)
+        unmet = str(p.unmet_preconditions)
+        if p.unmet_agreement_preconditions:
+            unmet += f" (+{p.unmet_agreement_preconditions} for signing)"
+        table.add_row(p.date.isoformat(), p.verdict, p.stage, margin, unmet, what)
     if console.is_terminal:
         console.print(table)
     else:

@@ -20,20 +20,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from detente.readiness.assessment import Assessment, assess
+    from detente.readiness.decomposition import MarginSources, margin_sources
     from detente.readiness.fastpath import margin_batch
     from detente.readiness.frontier import pareto_frontier
     from detente.readiness.margin import exact_margin
     from detente.readiness.nash import nash_solution
     from detente.readiness.problem import Problem, compile_problem
     from detente.readiness.solver import Budget, BudgetExceeded, SolverError
-    from detente.readiness.verdict import VERDICTS
+    from detente.readiness.verdict import STAGES, VERDICTS
     from detente.readiness.whatifs import WhatIfComparison, assess_what_ifs
 
 __all__ = [
+    "STAGES",
     "VERDICTS",
     "Assessment",
     "Budget",
     "BudgetExceeded",
+    "MarginSources",
     "Problem",
     "SolverError",
     "WhatIfComparison",
@@ -42,6 +45,7 @@ __all__ = [
     "compile_problem",
     "exact_margin",
     "margin_batch",
+    "margin_sources",
     "nash_solution",
     "pareto_frontier",
 ]
@@ -61,6 +65,9 @@ _WHERE = {
     "BudgetExceeded": "solver",
     "SolverError": "solver",
     "VERDICTS": "verdict",
+    "STAGES": "verdict",
+    "MarginSources": "decomposition",
+    "margin_sources": "decomposition",
 }
 
 

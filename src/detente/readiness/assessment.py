@@ -36,19 +36,30 @@ from detente.readiness.clashes import (
     shortfalls,
     zopa_blockers,
 )
+from detente.readiness.decomposition import MarginSources, margin_sources
 from detente.readiness.frontier import Frontier, pareto_frontier
 from detente.readiness.levers import (
     FactLever,
     Lever,
     LeverSearch,
+    RedLineLever,
     lever_search,
     precondition_levers,
+    red_line_levers,
 )
 from detente.readiness.margin import ZOPA_TOL, MarginResult, exact_margin
 from detente.readiness.nash import NashSolution, solve_nash
+from detente.readiness.preconditions import StageAnswer, UnmetPrecondition, unmet_preconditions
 from detente.readiness.problem import Problem, compile_problem
 from detente.readiness.solver import Budget, SolverError
-from detente.readiness.verdict import Verdict, headline, verdict_for
+from detente.readiness.verdict import (
+    STAGE_TEXT,
+    Stage,
+    Verdict,
+    headline,
+    stage_for,
+    verdict_for,
+)
 from detente.readiness.zopa import RedLineIntervals, ZopaBox, red_line_intervals, zopa_box
 
 if TYPE_CHECKING:
@@ -59,37 +70,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 __all__ = [
+    "STAGE_TEXT",
     "Assessment",
+    "StageAnswer",
     "Terms",
     "UnmetPrecondition",
     "ZartmanParty",
     "assess",
     "unmet_preconditions",
 ]
-
-
-@dataclass(frozen=True)
-class UnmetPrecondition:
-    """A precondition (over facts) that does not hold."""
-
-    actor: str
-    actor_name: str
-    veto: bool
-    label: str
-    requires: str
-
-    def explain(self) -> str:
-        if self.veto:
-            return f"{self.actor_name} will not negotiate until {self.label}."
-        return f"{self.actor_name} will not back talks until {self.label}."
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "actor": self.actor,
-            "veto": self.veto,
-            "label": self.label,
-            "requires": self.requires,
-        }
 
 
 @dataclass(frozen=True)
@@ -162,6 +151,10 @@ class Assessment:
     preconditions: tuple[UnmetPrecondition, ...]
     zartman: tuple[ZartmanParty, ...]
     mutually_hurting_stalemate: bool
+    #: unmet ``for: agreement`` preconditions (of any actor; a veto actor's one blocks signing)
+    agreement_preconditions: tuple[UnmetPrecondition, ...]
+    #: how far the conflict can go now: none, talks, deal or signature
+    stage: Stage
     _problem: Problem = field(repr=False, compare=False)
     _scenario: Scenario = field(repr=False, compare=False)
     _result: MarginResult = field(repr=False, compare=False)
@@ -174,7 +167,41 @@ class Assessment:
 
     @property
     def preconditions_met(self) -> bool:
+        """Every veto actor's talks preconditions hold (talks can open)."""
         return not any(p.veto for p in self.preconditions)
+
+    @property
+    def signable(self) -> bool:
+        """Every veto actor's agreement preconditions hold."""
+        return not any(p.veto for p in self.agreement_preconditions)
+
+    @property
+    def stages(self) -> dict[str, StageAnswer]:
+        """The three questions the stage answers, in order, each with its reasons."""
+        talks = tuple(p.explain() for p in self.preconditions if p.veto)
+        if self.margin is None:
+            deal: tuple[str, ...] = ("the veto parties' red lines cannot all hold at once",)
+        elif self.zopa:
+            deal = (
+                f"a deal every veto party prefers to fighting on exists (margin {self.margin:.3f})",
+            )
+        else:
+            deal = (f"no deal beats fighting on for every veto party (gap {-self.margin:.3f})",)
+        sign = tuple(p.explain() for p in self.agreement_preconditions if p.veto)
+        return {
+            "talks": StageAnswer("Can talks open?", self.preconditions_met, talks),
+            "deal": StageAnswer("Does a deal exist?", self.zopa, deal),
+            "signature": StageAnswer("Can it be signed?", self.signable, sign),
+        }
+
+    @functools.cached_property
+    def margin_sources(self) -> MarginSources | None:
+        """Each veto party's surplus at the closest deal by issue, and its stake (None when the
+        red lines cannot all hold): :func:`.decomposition.margin_sources`."""
+        x = self._result.x
+        if x is None:
+            return None
+        return self._run(lambda: margin_sources(self._problem, x))
 
     def _run(self, part: Callable[[], T]) -> T:
         """Compute a lazy part within the budget; a solver failure names the scenario file."""
@@ -234,6 +261,13 @@ class Assessment:
         return self._lever_search.undetermined
 
     @functools.cached_property
+    def red_line_levers(self) -> tuple[RedLineLever, ...]:
+        """Veto red lines whose absence alone would open a ZOPA (none when one exists)."""
+        if self.zopa:
+            return ()
+        return tuple(self._run(lambda: red_line_levers(self._problem)))
+
+    @functools.cached_property
     def fact_levers(self) -> tuple[FactLever, ...]:
         """Facts that would have to change to meet each unmet precondition."""
         return tuple(precondition_levers(self._scenario))
@@ -246,13 +280,14 @@ class Assessment:
             parties=self._problem.actor_names,
             margin=self.margin,
             unmet=[p.label for p in self.preconditions if p.veto],
+            unsigned=[p.label for p in self.agreement_preconditions if p.veto],
         )
 
     def explain(self) -> str:
         """Plain-language reasons an analyst could paste into a briefing."""
         problem = self._problem
         names = dict(zip(problem.actors, problem.actor_names, strict=True))
-        lines = [self.headline()]
+        lines = [self.headline(), f"Stage: {self.stage} — {STAGE_TEXT[self.stage]}."]
         if self.closest_deal is not None and not self.zopa:
             deal = ", ".join(
                 f"{k} {problem.describe_value(i, _num(problem, i, v))}"
@@ -264,6 +299,9 @@ class Assessment:
                     lines.append(f"  - {names[a]} short of its no-deal value by {gap:.3f}")
                 else:
                     lines.append(f"  - {names[a]} better off than fighting on by {-gap:.3f}")
+        sources = self.margin_sources
+        if sources is not None and sources.parties:
+            lines.append(sources.explain())
         if self.clashes:
             lines.append("What clashes:")
             lines.extend(f"  - {c.explain()}" for c in self.clashes)
@@ -272,6 +310,9 @@ class Assessment:
         if self.preconditions:
             lines.append("Preconditions not met:")
             lines.extend(f"  - {p.explain()}" for p in self.preconditions)
+        if self.agreement_preconditions:
+            lines.append("Preconditions for signing not met:")
+            lines.extend(f"  - {p.explain()}" for p in self.agreement_preconditions)
         z = self.zartman
         if z:
             parts = [
@@ -290,7 +331,10 @@ class Assessment:
                 lines.append("No single judgment change within its valid range opens a ZOPA.")
             if self.levers_undetermined:
                 lines.append(f"Not determined within the budget: {_few(self.levers_undetermined)}.")
-        if self.preconditions:
+            if self.red_line_levers:
+                lines.append("Red lines whose absence alone would open a zone of agreement:")
+                lines.extend(f"  - {r.explain()}" for r in self.red_line_levers)
+        if self.preconditions or self.agreement_preconditions:
             fl = [f for f in self.fact_levers if f.changes]
             if fl:
                 lines.append("What would meet the preconditions:")
@@ -349,12 +393,17 @@ class Assessment:
             "zartman": [z.to_dict() for z in self.zartman],
             "mutually_hurting_stalemate": self.mutually_hurting_stalemate,
             "terms": self.terms.to_dict() if self.terms else None,
+            "stage": self.stage,
+            "stages": {k: v.to_dict() for k, v in self.stages.items()},
+            "agreement_preconditions": [p.to_dict() for p in self.agreement_preconditions],
+            "margin_sources": self.margin_sources.to_dict() if self.margin_sources else None,
         }
         if include_levers:
             out["levers"] = [lv.to_dict() for lv in self.levers]
             out["no_lever"] = list(self.unmovable)
             out["levers_undetermined"] = list(self.levers_undetermined)
             out["fact_levers"] = [f.to_dict() for f in self.fact_levers]
+            out["red_line_levers"] = [r.to_dict() for r in self.red_line_levers]
         from detente._results import jsonable
 
         return dict(jsonable(out))
@@ -410,19 +459,6 @@ def _zartman(
     return parties, mhs
 
 
-def unmet_preconditions(scenario: Scenario) -> tuple[UnmetPrecondition, ...]:
-    """Every actor's preconditions (expressions over facts) that the facts do not meet."""
-    from detente.scenario.expr import evaluate
-
-    env = {f: fact.value for f, fact in scenario.facts.items()}
-    return tuple(
-        UnmetPrecondition(aid, actor.name, actor.veto, pre.label or pre.requires, pre.requires)
-        for aid, actor in scenario.actors.items()
-        for pre in actor.preconditions
-        if not bool(evaluate(pre.expr, env))
-    )
-
-
 def assess(
     scenario: Scenario,
     *,
@@ -468,9 +504,11 @@ def assess(
         raise exc.at(scenario.filename) from None
 
     unmet = unmet_preconditions(scenario)
+    unsigned = unmet_preconditions(scenario, for_="agreement")
     pre_met = not any(p.veto for p in unmet)
     zopa = result.zopa
     verdict = verdict_for(zopa=zopa, preconditions_met=pre_met)
+    stage = stage_for(talks=pre_met, zopa=zopa, signable=not any(p.veto for p in unsigned))
 
     r = problem.reservation()
     zartman, mhs = _zartman(problem, stalemate_tol, hurt_tol)
@@ -493,6 +531,8 @@ def assess(
         preconditions=unmet,
         zartman=zartman,
         mutually_hurting_stalemate=mhs,
+        agreement_preconditions=unsigned,
+        stage=stage,
         _problem=problem,
         _scenario=scenario,
         _result=result,

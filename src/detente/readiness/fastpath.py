@@ -19,9 +19,10 @@ over those A breakpoints, with ``L_kb`` linear in ``lambda``.  The objective is 
 and piecewise linear in ``lambda``, linear on each cell of the arrangement of the hyperplanes
 ``L_kb = L_kb'`` (kinks) and ``lambda_i = 0`` (simplex facets); its minimum over the simplex is at
 a vertex of that arrangement, i.e. the solution of ``A - 1`` of these homogeneous equations with
-``sum_i lambda_i = 1``.  We enumerate every such system for every draw at once (batched
-:func:`numpy.linalg.solve`), evaluate the objective at the feasible ones and take the minimum: an
-exact method, not an iteration.  For two veto actors this is the 1-D convex minimisation in
+``sum_i lambda_i = 1``.  We enumerate every such system for every draw at once (Cramer's rule,
+the minors expanded for the whole batch), keep the solutions that are vertices of the cells on
+which the objective is linear, evaluate the objective there and take the minimum: an exact
+method, not an iteration.  For two veto actors this is the 1-D convex minimisation in
 ``lambda`` of docs/models.md, solved by visiting its kinks.
 
 The number of systems is ``C(H, A - 1)`` with ``H = K_scale A (A - 1) / 2 + A`` hyperplanes; when
@@ -35,7 +36,6 @@ kernel; a threshold moved outside its issue's range is clamped like the red line
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +49,7 @@ from detente.readiness.margin import exact_margin
 from detente.readiness.problem import Problem, locate, option_table, weights
 from detente.readiness.scaling import to_scaled
 from detente.readiness.solver import BudgetExceeded, check_budget
+from detente.readiness.vertices import CHUNK_ELEMENTS, two_actor_minimum, vertex_minimum
 from detente.scenario.expr import All, AnyOf, Const, Formula, LinAtom
 
 __all__ = ["MAX_COMBOS", "MAX_SYSTEMS", "MAX_TERMS", "fast_applicable", "margin_batch"]
@@ -59,7 +60,6 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 MAX_SYSTEMS = 4000
 MAX_COMBOS = 4096
 MAX_TERMS = 64
-_CHUNK_ELEMENTS = 500_000
 
 
 def _issues_of(f: Formula) -> set[str]:
@@ -179,8 +179,10 @@ def batch_arrays(problem: Problem, params: FloatArray, paths: Sequence[str]) -> 
         if target is None or target[0] == "capability":
             continue
         field, index = target
-        if field == "rhs":
+        if field == "threshold":
             thetas[path] = P[:, j]
+        elif field == "active":
+            continue  # margin_batch groups the rows by which red lines are active
         elif isinstance(index, tuple):
             arrays[field][(slice(None), *index)] = P[:, j]
         else:
@@ -318,40 +320,9 @@ def _fast(problem: Problem, arrays: BatchArrays, plan: dict[int, list[Formula]])
     if A == 0:  # no reservation constraints: only whether the red lines can hold
         return np.where(feasible & allowed.any(axis=1), np.inf, -np.inf)
     if A == 2:
-        return np.where(feasible, _two_actors(vals, q, allowed), -np.inf)
+        return np.where(feasible, two_actor_minimum(vals, q, allowed), -np.inf)
 
-    # Hyperplanes through the origin in lambda-space: kinks and simplex facets.
-    normals = []
-    for col in range(Ks):
-        for b1, b2 in itertools.combinations(range(A), 2):
-            normals.append(vals[:, :, col, b1] - vals[:, :, col, b2])
-    for a in range(A):
-        e = np.zeros((D, A))
-        e[:, a] = 1.0
-        normals.append(e)
-    N = np.stack(normals, axis=1)  # (D, H, A)
-    choose = np.array(list(itertools.combinations(range(N.shape[1]), A - 1)), dtype=np.int64)
-    if choose.size == 0:
-        choose = np.zeros((1, 0), dtype=np.int64)
-    S = choose.shape[0]
-    M = np.empty((D, S, A, A))
-    M[:, :, : A - 1, :] = N[:, choose, :]
-    M[:, :, A - 1, :] = 1.0
-    det = np.linalg.det(M)
-    good = np.abs(det) > 1e-12
-    M[~good] = np.eye(A)
-    rhs = np.zeros((D, S, A, 1))
-    rhs[:, :, A - 1, 0] = 1.0
-    lam = np.linalg.solve(M, rhs)[..., 0]  # (D, S, A)
-    good &= np.all(lam >= -1e-9, axis=-1)
-    lam = np.clip(lam, 0.0, None)
-    lam /= np.maximum(lam.sum(axis=-1, keepdims=True), 1e-300)
-
-    hval = np.einsum("dsa,dakb->dskb", lam, vals).max(axis=-1).sum(axis=-1) if Ks else 0.0
-    phi = hval + np.zeros((D, S)) if Ks else np.zeros((D, S))
-    phi = phi[:, :, None] + np.einsum("dsa,dac->dsc", lam, q)  # (D, S, C)
-    phi = np.where(good[:, :, None], phi, np.inf)
-    m_c = phi.min(axis=1)  # (D, C)
+    m_c = vertex_minimum(vals, q, Ks)
     m_c = np.where(allowed, m_c, -np.inf)
     m = m_c.max(axis=1)
     return np.where(feasible, m, -np.inf)
@@ -396,6 +367,11 @@ def margin_batch(
     if P.shape[1] == 0 and len(paths) == 0:
         P = P.reshape(P.shape[0], 0)
     D = P.shape[0]
+    switches = [
+        j for j, path in enumerate(paths) if (locate(problem, path) or ("",))[0] == "active"
+    ]
+    if switches:
+        return _by_activity(problem, P, list(paths), switches, force_exact, partial)
     plan = None if force_exact else _plan(problem)
     if plan is None:
         out = np.full(D, np.nan)
@@ -415,8 +391,11 @@ def margin_batch(
     n_scale = int((~problem.is_option).sum())
     H = n_scale * A * (A - 1) // 2 + A
     n_combos = int(np.prod(problem.n_options[problem.is_option])) if problem.is_option.any() else 1
-    per_row = max(1, math.comb(H, max(A - 1, 0))) * (max(1, n_scale) * max(1, A * A) + n_combos)
-    chunk = max(1, _CHUNK_ELEMENTS // per_row)
+    # a draw's vertex systems: their rows (S, A - 1, A), minors (S, 2^A) and solutions
+    # (S, 2 A); its options (A, C)
+    S = max(1, math.comb(H, max(A - 1, 0)))
+    per_row = max(1, S * (A * A + 2**A + 2 * A) + A * n_combos)
+    chunk = max(1, CHUNK_ELEMENTS // per_row)
     out = np.empty(D)
     for start in range(0, D, chunk):
         rows = P[start : start + chunk]
@@ -428,28 +407,31 @@ def margin_batch(
     return out
 
 
-def _two_actors(vals: FloatArray, q: FloatArray, allowed: BoolArray) -> FloatArray:
-    """Two veto actors: lambda = (l, 1 - l); visit l = 0, 1 and every kink of every h_k."""
-    a0 = vals[:, 0]  # (D, Ks, B=2)
-    a1 = vals[:, 1]
-    slope = a0 - a1  # L_kb(l) = a1_kb + l * slope_kb
-    den = slope[:, :, 0] - slope[:, :, 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kink = (a1[:, :, 1] - a1[:, :, 0]) / den  # (D, Ks)
-    kink = np.where(np.isfinite(kink) & (kink >= 0.0) & (kink <= 1.0), kink, 0.0)
-    D = vals.shape[0]
-    ls = np.concatenate([np.zeros((D, 1)), np.ones((D, 1)), kink], axis=1)  # (D, S)
-    lines = a1[:, None, :, :] + ls[:, :, None, None] * slope[:, None, :, :]  # (D, S, Ks, 2)
-    hval = np.maximum(lines[..., 0], lines[..., 1]).sum(axis=-1)  # (D, S)
-    q1 = q[:, 1, :]
-    dq = q[:, 0, :] - q1
-    # min over the few candidate l of phi_c(l), kept as (D, C) arrays (no (D, S, C) temporary)
-    m_c = np.full(q1.shape, np.inf)
-    tmp = np.empty_like(m_c)
-    for s in range(ls.shape[1]):
-        np.multiply(ls[:, s, None], dq, out=tmp)
-        tmp += q1
-        tmp += hval[:, s, None]
-        np.minimum(m_c, tmp, out=m_c)
-    m_c[~allowed] = -np.inf
-    return np.asarray(m_c.max(axis=1))
+def _by_activity(
+    problem: Problem,
+    P: FloatArray,
+    paths: list[str],
+    switches: list[int],
+    force_exact: bool,
+    partial: bool,
+) -> FloatArray:
+    """m* where some columns switch red lines on and off: the rows are grouped by which red
+    lines are active (a handful of patterns), each group solved as one batch without them."""
+    on = P[:, switches] >= 0.5
+    patterns, inverse = np.unique(on, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    rest = [j for j in range(len(paths)) if j not in switches]
+    out = np.full(P.shape[0], np.nan)
+    for k, pattern in enumerate(patterns):
+        rows = inverse == k
+        sub = problem.with_params(
+            {paths[j]: float(v) for j, v in zip(switches, pattern.tolist(), strict=True)}
+        )
+        out[rows] = margin_batch(
+            sub,
+            P[rows][:, rest],
+            [paths[j] for j in rest],
+            force_exact=force_exact,
+            partial=partial,
+        )
+    return out

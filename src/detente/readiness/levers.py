@@ -45,9 +45,11 @@ __all__ = [
     "FactLever",
     "Lever",
     "LeverSearch",
+    "RedLineLever",
     "find_levers",
     "lever_search",
     "precondition_levers",
+    "red_line_levers",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -132,10 +134,12 @@ class FactLever:
     veto: bool
     precondition: str
     changes: tuple[tuple[str, bool], ...]  # (fact, new value)
+    for_: str = "talks"  # a precondition for talks, or for signing ("agreement")
 
     def explain(self) -> str:
         parts = [f"{f} became {'true' if v else 'false'}" for f, v in self.changes]
-        return f"{self.actor}'s precondition \u201c{self.precondition}\u201d would be met if " + (
+        kind = "precondition for signing" if self.for_ == "agreement" else "precondition"
+        return f"{self.actor}'s {kind} \u201c{self.precondition}\u201d would be met if " + (
             " and ".join(parts) if parts else "nothing can meet it"
         )
 
@@ -144,14 +148,15 @@ class FactLever:
             "actor": self.actor,
             "veto": self.veto,
             "precondition": self.precondition,
+            "for": self.for_,
             "changes": [{"fact": f, "value": v} for f, v in self.changes],
         }
 
 
 def _label(problem: Problem, p: Judgment) -> str:
     if p.role == "red_line":
-        for rl in problem.red_lines:
-            if p.path in rl.paths:
+        for rl in (*problem.red_lines, *problem.inactive):
+            if p.path == rl.threshold_path:
                 return f"{p.actor}'s red line \u201c{rl.label}\u201d (threshold)"
     if p.role == "cost":
         return f"{p.actor}'s cost of fighting on"
@@ -282,7 +287,11 @@ def lever_search(
     """
     params = problem.parameters()
     chosen = [params[q] for q in (paths if paths is not None else params) if q in params]
-    chosen = [p for p in chosen if not problem.is_discrete(p) and p.role != "capability"]
+    chosen = [
+        p
+        for p in chosen
+        if p.kind == "number" and not problem.is_discrete(p) and p.role != "capability"
+    ]
     try:
         if exact_margin(problem, refine=False).zopa:
             return LeverSearch((), (), ())
@@ -395,6 +404,46 @@ def _verified(problem: Problem, p: Judgment, delta: float) -> tuple[float, float
     return delta, after
 
 
+@dataclass(frozen=True)
+class RedLineLever:
+    """A veto party's red line whose absence alone (``active: false``) opens a ZOPA."""
+
+    path: str  # actors.A.red_lines.J.active
+    actor: str
+    label: str
+    margin_after: float
+
+    def explain(self) -> str:
+        return (
+            f"{self.actor}'s red line \u201c{self.label}\u201d, were it only a strong "
+            f"preference (m* {self.margin_after:+.3f} without it)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "actor": self.actor,
+            "label": self.label,
+            "margin_after": self.margin_after,
+        }
+
+
+def red_line_levers(problem: Problem) -> list[RedLineLever]:
+    """Each active veto red line whose removal alone opens a ZOPA (exact solver), in order.
+
+    Returns ``[]`` when a ZOPA already exists.
+    """
+    if exact_margin(problem, refine=False).zopa:
+        return []
+    out = []
+    for rl in problem.red_lines:
+        after = exact_margin(problem.with_params({rl.active_path: 0.0}), refine=False)
+        if after.zopa:
+            actor = problem.actors[rl.actor]
+            out.append(RedLineLever(rl.active_path, actor, rl.label, float(after.margin)))
+    return out
+
+
 def precondition_levers(scenario: Scenario, *, max_size: int = 3) -> list[FactLever]:
     """For every unmet precondition, the smallest sets of facts whose change would meet it."""
     from detente.scenario.expr import evaluate, names
@@ -420,7 +469,8 @@ def precondition_levers(scenario: Scenario, *, max_size: int = 3) -> list[FactLe
                 if found:
                     break
             for combo in found:
-                out.append(FactLever(aid, actor.veto, label, tuple((f, not env[f]) for f in combo)))
+                changes = tuple((f, not env[f]) for f in combo)
+                out.append(FactLever(aid, actor.veto, label, changes, pre.for_))
             if not found:
-                out.append(FactLever(aid, actor.veto, label, ()))
+                out.append(FactLever(aid, actor.veto, label, (), pre.for_))
     return out

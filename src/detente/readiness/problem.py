@@ -42,7 +42,7 @@ from detente.scenario.paths import Judgment
 if TYPE_CHECKING:
     from detente.scenario import Scenario
 
-__all__ = ["PARAMETER_PATHS_DOC", "Problem", "RedLine", "compile_problem", "threshold_unit"]
+__all__ = ["PARAMETER_PATHS_DOC", "THETA", "Problem", "RedLine", "compile_problem"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
@@ -56,46 +56,86 @@ Parameters (scalar judgments) are addressed by their scenario path:
 - ``actors.A.positions.ISSUE``              ideal point (option issues: 0-based rank);
 - ``actors.A.capability``                   capability (Nash weights only);
 - ``issues.ISSUE.status_quo``               status quo (option issues: 0-based rank);
-- ``actors.A.red_lines.J.rhs``              threshold of red line J (0-based) when its linear
-  form has one atom; ``actors.A.red_lines.J.rhs.M`` for its M-th distinct atom otherwise (in the
-  order of :func:`detente.scenario.expr.atoms`).  For an atom on a single issue the threshold is
-  the boundary value in the issue's units (``territory >= 80`` has threshold 80); for an atom on
-  several issues it is the right-hand side of ``sum_k a_k x_k <= b`` as normalised by
-  :func:`detente.scenario.expr.to_linear`.
+- ``actors.A.red_lines.J.threshold``        the named threshold of red line J (0-based, in file
+  order): the number the rule calls ``threshold`` (``rule: territory >= threshold``);
+- ``actors.A.red_lines.J.active``           whether red line J holds (1) or is absent (0).
 
 Only veto actors enter the margin; paths of other actors and of facts are accepted and ignored.
+A red line's number is a judgment only when the analyst names it (``threshold:``): then a
+what-if, the timeline, Monte Carlo and the levers all address it by the same path, and it moves
+every atom of the rule it appears in.  Unnamed numbers of a rule are part of the rule.
 """
 
+#: The key of a named threshold in a red line's template formula (the rule's name for it).
+THETA = "threshold"
 
-def threshold_unit(atom: LinAtom) -> float:
-    """The coefficient that turns an atom's threshold into its right-hand side.
 
-    For an atom on one issue, the threshold is a value of that issue (``rhs = coef * theta``);
-    for an atom on several issues it is the right-hand side itself (unit 1).
-    """
-    return next(iter(atom.coef.values())) if len(atom.coef) == 1 else 1.0
+def instantiate(template: Formula, theta: float) -> Formula:
+    """The red line's formula with its named threshold at ``theta``: each atom
+    ``a.x + c theta  sense  b`` becomes ``a.x  sense  b - c theta`` (structure kept)."""
+
+    def fix(atom: LinAtom) -> Formula:
+        c = atom.coef.get(THETA, 0.0)
+        if c == 0.0:
+            return atom
+        coef = {k: v for k, v in atom.coef.items() if k != THETA}
+        return LinAtom(coef, atom.sense, atom.rhs - c * theta)
+
+    return map_atoms(template, fix)
 
 
 @dataclass(frozen=True)
 class RedLine:
-    """A red line of a veto actor: its linear formula (issue units) and its thresholds' paths."""
+    """A red line of a veto actor: its linear formula (issue units) at its named threshold.
+
+    ``template`` is the rule with the named threshold kept as a variable (key :data:`THETA`),
+    ``None`` when the rule names none; ``formula`` is the template at ``threshold``.
+    """
 
     actor: int
     index: int
     rule: str
     label: str
     formula: Formula
-    paths: tuple[str, ...]  # the path of each atom of atoms(formula), in that order
+    prefix: str  # actors.A.red_lines.J
+    template: Formula | None = None
+    threshold: float | None = None
+
+    @property
+    def threshold_path(self) -> str | None:
+        """``actors.A.red_lines.J.threshold`` when the rule names a threshold."""
+        return None if self.template is None else f"{self.prefix}.threshold"
+
+    @property
+    def active_path(self) -> str:
+        """``actors.A.red_lines.J.active``."""
+        return f"{self.prefix}.active"
 
     def describe(self, actor_ids: Sequence[str]) -> str:
         return f"{actor_ids[self.actor]}: {self.label or self.rule}"
 
-    def with_threshold(self, path: str, theta: float) -> RedLine:
-        """A copy with the threshold at ``path`` set to ``theta`` (issue units)."""
-        old = atoms(self.formula)[self.paths.index(path)]
-        new = LinAtom(old.coef, old.sense, theta * threshold_unit(old))
-        formula = map_atoms(self.formula, lambda a: new if a == old else a)
-        return dataclasses.replace(self, formula=formula)
+    def with_threshold(self, theta: float) -> RedLine:
+        """A copy with the named threshold at ``theta`` (issue units)."""
+        assert self.template is not None
+        formula = instantiate(self.template, theta)
+        return dataclasses.replace(self, formula=formula, threshold=float(theta))
+
+    def threshold_range(
+        self, low: FloatArray, high: FloatArray, index: Mapping[str, int]
+    ) -> tuple[float, float]:
+        """The values of the threshold over which some atom changes within the issues' box
+        (the hull, widened to hold the current value): the range a lever searches."""
+        assert self.template is not None and self.threshold is not None
+        lo, hi = self.threshold, self.threshold
+        for atom in atoms(self.template):
+            c = atom.coef.get(THETA, 0.0)
+            if c == 0.0:
+                continue
+            rest = LinAtom({k: v for k, v in atom.coef.items() if k != THETA}, atom.sense, 0.0)
+            box_lo, box_hi = _atom_range(rest, low, high, index)
+            ends = sorted(((atom.rhs - box_hi) / c, (atom.rhs - box_lo) / c))
+            lo, hi = min(lo, ends[0]), max(hi, ends[1])
+        return lo, hi
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,6 +169,9 @@ class Problem:
     nd_outcome: FloatArray  # (A, K); NaN = the issue stays at the status quo
     cost: FloatArray  # (A,)
     red_lines: tuple[RedLine, ...] = ()
+    #: red lines of veto actors that are not active (``active: false``): absent from every
+    #: analysis, kept so that a parameter can turn them on again
+    inactive: tuple[RedLine, ...] = ()
 
     # ---- shape helpers ------------------------------------------------------------------
     @property
@@ -223,8 +266,9 @@ class Problem:
         """Every scalar judgment the margin depends on, by path, with its valid range.
 
         Numbers are in issue units.  A position or no-deal outcome on an option issue is an
-        ``option`` judgment (value: the option's name); a red-line threshold is always a number
-        (on an option issue: a rank, valid from 0 to ``n - 1``).
+        ``option`` judgment (value: the option's name); a named red-line threshold is a number
+        whose range is where it changes the red line within the issues' box; a red line's
+        activity is a ``bool`` judgment.
         """
         out: dict[str, Judgment] = {}
         index = {issue: k for k, issue in enumerate(self.issues)}
@@ -253,15 +297,14 @@ class Problem:
                     add(f"{pre}.salience.{issue}", self.salience[a, k], None, actor, option=False)
                     path = f"{pre}.positions.{issue}"
                     add(path, self.position[a, k], k, actor, option=bool(self.options[k]))
-        for rl in self.red_lines:
+        for rl in sorted((*self.red_lines, *self.inactive), key=lambda r: (r.actor, r.index)):
             actor = self.actors[rl.actor]
-            for atom, path in zip(atoms(rl.formula), rl.paths, strict=True):
-                theta = atom.rhs / threshold_unit(atom)
-                if len(atom.coef) == 1:
-                    add(path, theta, index[next(iter(atom.coef))], actor, option=False)
-                else:
-                    lo, hi = _atom_range(atom, self.low, self.high, index)
-                    out[path] = Judgment(path, "number", theta, lo, hi, actor=actor)
+            active = any(r is rl for r in self.red_lines)
+            out[rl.active_path] = Judgment(rl.active_path, "bool", active, actor=actor)
+            named = rl.threshold_path
+            if named is not None and rl.threshold is not None:
+                lo, hi = rl.threshold_range(self.low, self.high, index)
+                out[named] = Judgment(named, "number", rl.threshold, lo, hi, actor=actor)
         return out
 
     def is_discrete(self, judgment: Judgment) -> bool:
@@ -287,17 +330,29 @@ class Problem:
             "status_quo": self.status_quo.copy(),
             "capability": self.capability.copy(),
         }
-        red_lines = list(self.red_lines)
+        lines = {(r.actor, r.index): r for r in self.red_lines}
+        dormant = {(r.actor, r.index): r for r in self.inactive}
         for path, value in params.items():
             target = locate(self, path)
             if target is None:
                 continue
             field, index = target
-            if field == "rhs":
-                red_lines[index] = red_lines[index].with_threshold(path, float(value))
+            if field == "threshold":
+                where = lines if index in lines else dormant
+                where[index] = where[index].with_threshold(float(value))
+            elif field == "active":
+                if float(value) >= 0.5 and index in dormant:
+                    lines[index] = dormant.pop(index)
+                elif float(value) < 0.5 and index in lines:
+                    dormant[index] = lines.pop(index)
             else:
                 arrays[field][index] = float(value)
-        return dataclasses.replace(self, red_lines=tuple(red_lines), **arrays)
+        return dataclasses.replace(
+            self,
+            red_lines=tuple(lines[k] for k in sorted(lines)),
+            inactive=tuple(dormant[k] for k in sorted(dormant)),
+            **arrays,
+        )
 
 
 def _atom_range(
@@ -314,8 +369,9 @@ def _atom_range(
 
 
 def locate(problem: Problem, path: str) -> tuple[str, Any] | None:
-    """(field, index) of a parameter path in the problem's arrays, ``("rhs", red line index)``
-    for a threshold; None if the margin ignores the path."""
+    """(field, index) of a parameter path in the problem's arrays; ``("threshold", (a, j))``
+    and ``("active", (a, j))`` for red line j (file index) of veto actor a; None if the margin
+    ignores the path."""
     parts = path.split(".")
     bad = InputError(f"'{path}' is not a judgment of the readiness problem", path=path)
     if parts[0] in ("facts", "uncertainty"):
@@ -341,10 +397,13 @@ def locate(problem: Problem, path: str) -> tuple[str, Any] | None:
         return field, (a, problem.issues.index(rest[0]))
     if what == "no_deal" and len(rest) == 2 and rest[0] == "outcome" and rest[1] in problem.issues:
         return "nd_outcome", (a, problem.issues.index(rest[1]))
-    if what == "red_lines":
-        for i, rl in enumerate(problem.red_lines):
-            if path in rl.paths:
-                return "rhs", i
+    if what == "red_lines" and len(rest) == 2:
+        for rl in (*problem.red_lines, *problem.inactive):
+            if rl.actor == a and str(rl.index) == rest[0]:
+                if rest[1] == "active":
+                    return "active", (a, rl.index)
+                if rest[1] == "threshold" and rl.template is not None:
+                    return "threshold", (a, rl.index)
     if what in ("preconditions", "considerations", "veto", "role", "supports", "name"):
         return None
     raise bad
@@ -387,6 +446,12 @@ def _red_line(scenario: Scenario, a: int, aid: str, j: int) -> RedLine:
     rl = scenario.actors[aid].red_lines[j]
     prefix = f"actors.{aid}.red_lines.{j}"
     try:
+        if rl.threshold is not None:
+            template = ex.to_linear(rl.template)
+            formula = instantiate(template, rl.threshold)
+            return RedLine(
+                a, j, rl.rule, rl.label or rl.rule, formula, prefix, template, rl.threshold
+            )
         formula = ex.to_linear(rl.expr)
     except ex.ExprError as exc:
         raise InputError(
@@ -397,9 +462,7 @@ def _red_line(scenario: Scenario, a: int, aid: str, j: int) -> RedLine:
             file=scenario.filename,
             line=position_in_file(scenario, ("actors", aid, "red_lines", j, "rule"))[0],
         ) from exc
-    n = len(atoms(formula))
-    paths = (f"{prefix}.rhs",) if n == 1 else tuple(f"{prefix}.rhs.{m}" for m in range(n))
-    return RedLine(a, j, rl.rule, rl.label or rl.rule, formula, paths)
+    return RedLine(a, j, rl.rule, rl.label or rl.rule, formula, prefix)
 
 
 def compile_problem(scenario: Scenario) -> Problem:
@@ -425,6 +488,7 @@ def compile_problem(scenario: Scenario) -> Problem:
     cost = np.zeros(A)
     has_nd = np.zeros(A, dtype=bool)
     red_lines: list[RedLine] = []
+    inactive: list[RedLine] = []
     for a, aid in enumerate(veto):
         actor = scenario.actors[aid]
         for k, issue in enumerate(issues):
@@ -442,7 +506,8 @@ def compile_problem(scenario: Scenario) -> Problem:
             for nd_issue, nd_value in actor.no_deal.outcome.items():
                 kk = issue_ids.index(nd_issue)
                 nd[a, kk] = issues[kk].to_number(nd_value)
-        red_lines.extend(_red_line(scenario, a, aid, j) for j in range(len(actor.red_lines)))
+        for j, line in enumerate(actor.red_lines):
+            (red_lines if line.active else inactive).append(_red_line(scenario, a, aid, j))
     return Problem(
         issues=issue_ids,
         issue_labels=tuple(i.label for i in issues),
@@ -462,4 +527,5 @@ def compile_problem(scenario: Scenario) -> Problem:
         nd_outcome=nd,
         cost=cost,
         red_lines=tuple(red_lines),
+        inactive=tuple(inactive),
     )

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.readiness.assessment import UnmetPrecondition, unmet_preconditions
 from detente.readiness.fastpath import margin_batch
 from detente.readiness.margin import ZOPA_TOL
+from detente.readiness.preconditions import UnmetPrecondition, unmet_preconditions
 from detente.readiness.problem import Problem, compile_problem
-from detente.readiness.verdict import Verdict, headline, verdict_for
+from detente.readiness.verdict import Stage, Verdict, headline, stage_for, verdict_for
 from detente.scenario.paths import Judgment
 
 if TYPE_CHECKING:
@@ -55,7 +55,11 @@ class QuickAssessment:
     margin : float or None
         m*; ``None`` when the red lines cannot hold together.
     preconditions : tuple of UnmetPrecondition
-        Every precondition the changed facts do not meet.
+        Every talks precondition the changed facts do not meet.
+    agreement_preconditions : tuple of UnmetPrecondition
+        Every precondition for signing the changed facts do not meet.
+    stage : {"none", "talks", "deal", "signature"}
+        How far the conflict can go (as :attr:`Assessment.stage`).
     headline : str
         The verdict in one sentence, worded as :meth:`Assessment.headline`.
     """
@@ -69,6 +73,8 @@ class QuickAssessment:
     margin: float | None
     preconditions: tuple[UnmetPrecondition, ...]
     headline: str
+    agreement_preconditions: tuple[UnmetPrecondition, ...] = ()
+    stage: Stage = "none"
 
     @property
     def zopa(self) -> bool:
@@ -93,6 +99,8 @@ class QuickAssessment:
                     "zopa": self.zopa,
                     "margin": self.margin,
                     "preconditions": [p.to_dict() for p in self.preconditions],
+                    "stage": self.stage,
+                    "agreement_preconditions": [p.to_dict() for p in self.agreement_preconditions],
                 }
             )
         )
@@ -166,8 +174,11 @@ def quick_assess_many(
         m = float(margins[i])
         margin = None if m == -math.inf else m
         unmet = unmet_preconditions(one)
+        unsigned = unmet_preconditions(one, for_="agreement")
         zopa = margin is not None and margin >= -ZOPA_TOL
-        verdict = verdict_for(zopa=zopa, preconditions_met=not any(p.veto for p in unmet))
+        talks = not any(p.veto for p in unmet)
+        verdict = verdict_for(zopa=zopa, preconditions_met=talks)
+        signable = not any(p.veto for p in unsigned)
         out.append(
             QuickAssessment(
                 scenario_id=one.id,
@@ -183,7 +194,10 @@ def quick_assess_many(
                     parties=problems[i].actor_names,
                     margin=margin,
                     unmet=[p.label for p in unmet if p.veto],
+                    unsigned=[p.label for p in unsigned if p.veto],
                 ),
+                agreement_preconditions=unsigned,
+                stage=stage_for(talks=talks, zopa=zopa, signable=signable),
             )
         )
     return out

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from detente.scenario.expr import All, Formula, LinAtom, Sense, atoms, map_atoms
+from detente.scenario.expr import All, Formula, LinAtom, Sense, map_atoms
 
 if TYPE_CHECKING:
     from detente.readiness.problem import Problem
@@ -57,11 +57,12 @@ def from_scaled(
 
 @dataclass(frozen=True)
 class Threshold:
-    """How a red-line threshold (issue units) sets its scaled atom's right-hand side.
+    """How a red line's named threshold (issue units) sets a scaled atom's right-hand side.
 
-    ``rhs = clip(theta * slope - offset, lo, hi)``; for a strict atom on option ranks with
-    integer coefficients (``integral``) ``rhs = clip((ceil(theta * unit) - 1) / scale - offset,
-    lo, hi)``.
+    The atom ``a.x + c theta  sense  b`` has right-hand side ``b0 + unit theta`` in issue units
+    (``b0 = b``, ``unit = -c``); scaled, ``rhs = clip(theta * slope - offset, lo, hi)``; for a
+    strict atom on option ranks with integer coefficients (``integral``)
+    ``rhs = clip((ceil(b0 + theta * unit) - 1) / scale - offset, lo, hi)``.
     """
 
     path: str
@@ -72,12 +73,14 @@ class Threshold:
     integral: bool = False
     unit: float = 1.0
     scale: float = 1.0
+    base: float = 0.0
 
     def rhs(self, theta: npt.ArrayLike) -> FloatArray:
         th = np.asarray(theta, dtype=float)
         with np.errstate(over="ignore", invalid="ignore"):
             if self.integral:
-                value = (np.ceil(th * self.unit - 1e-9) - 1.0) / self.scale - self.offset
+                b = self.base + th * self.unit
+                value = (np.ceil(b - 1e-9) - 1.0) / self.scale - self.offset
             else:
                 value = th * self.slope - self.offset
         return np.asarray(np.clip(np.nan_to_num(value, nan=self.hi), self.lo, self.hi))
@@ -107,7 +110,7 @@ class Scaled:
 
 def scale_problem(problem: Problem) -> Scaled:
     """The normalised view of ``problem`` (see the module docstring)."""
-    from detente.readiness.problem import threshold_unit
+    from detente.readiness.problem import THETA
 
     isopt = problem.is_option
     upper = np.where(isopt, np.maximum(problem.n_options - 1, 0).astype(float), 1.0)
@@ -122,14 +125,23 @@ def scale_problem(problem: Problem) -> Scaled:
     formulas: list[Formula] = []
     thresholds: dict[int, Threshold] = {}
     for rl in problem.red_lines:
-        by_atom = dict(zip(atoms(rl.formula), rl.paths, strict=True))
+        if rl.template is None or rl.threshold is None:
+            formulas.append(map_atoms(rl.formula, lambda a: _scale_atom(a, bounds, None)[0]))
+            continue
+        path, theta = rl.threshold_path or "", rl.threshold
 
-        def scale(atom: LinAtom, by_atom: dict[LinAtom, str] = by_atom) -> Formula:
-            scaled, threshold = _scale_atom(atom, bounds, by_atom[atom], threshold_unit(atom))
+        def scale(template: LinAtom, path: str = path, theta: float = theta) -> Formula:
+            c = template.coef.get(THETA, 0.0)
+            coef = {k: v for k, v in template.coef.items() if k != THETA}
+            atom = LinAtom(coef, template.sense, template.rhs - c * theta)
+            if c == 0.0:
+                return _scale_atom(atom, bounds, None)[0]
+            scaled, threshold = _scale_atom(atom, bounds, (path, -c, template.rhs))
+            assert threshold is not None
             thresholds[id(scaled)] = threshold
             return scaled
 
-        formulas.append(map_atoms(rl.formula, scale))
+        formulas.append(map_atoms(rl.template, scale))
     return Scaled(
         upper=upper,
         position=position,
@@ -150,10 +162,10 @@ def _float(value: Fraction) -> float:
 def _scale_atom(
     atom: LinAtom,
     bounds: Mapping[str, tuple[Fraction, Fraction, bool, float]],
-    path: str,
-    unit: float,
-) -> tuple[LinAtom, Threshold]:
-    """The atom over normalised issues (coefficients in [-1, 1]) and its threshold map."""
+    moved: tuple[str, float, float] | None,
+) -> tuple[LinAtom, Threshold | None]:
+    """The atom over normalised issues (coefficients in [-1, 1]) and, when a named threshold
+    moves it (``moved = (path, unit, b0)``: right-hand side ``b0 + unit theta``), its map."""
     coef = {name: Fraction(c) for name, c in atom.coef.items()}
     options_only = all(bounds[name][2] for name in coef)
     integral = atom.sense == "<" and options_only and all(c.denominator == 1 for c in coef.values())
@@ -179,14 +191,20 @@ def _scale_atom(
     lo_clamp, hi_clamp = box_lo - 1, box_hi + 1
     rhs = min(max(rhs, lo_clamp), hi_clamp)
     coefficients = {name: float(v) for name, v in a.items() if float(v) != 0.0}
+    if moved is None:
+        return LinAtom(coefficients, sense, float(rhs)), None
+    path, unit, b0 = moved
+    # rhs(theta) = (b0 + unit theta - offset) / s; integral: (ceil(b0 + unit theta) - 1) / s
+    shift = Fraction(0) if integral else Fraction(b0)
     threshold = Threshold(
         path=path,
         slope=_float(Fraction(unit) / s),
-        offset=_float(offset / s),
+        offset=_float((offset - shift) / s),
         lo=float(lo_clamp),
         hi=float(hi_clamp),
         integral=integral,
         unit=unit,
         scale=_float(s),
+        base=b0,
     )
     return LinAtom(coefficients, sense, float(rhs)), threshold

@@ -30,7 +30,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -240,15 +240,33 @@ def highs(
             "mip_abs_gap": 1e-10,
             "mip_feasibility_tolerance": 1e-9,
         }
-    with _silenced(), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
-        res = milp(
-            c,
-            constraints=constraints,
-            integrality=integrality,
-            bounds=Bounds(lb, ub),
-            options=options,  # type: ignore[arg-type]  # mip_abs_gap is not in scipy's stub
-        )
+
+    def run(opts: dict[str, float | bool]) -> Any:
+        with _silenced(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            return milp(
+                c,
+                constraints=constraints,
+                integrality=integrality,
+                bounds=Bounds(lb, ub),
+                options=opts,  # type: ignore[arg-type]  # mip_abs_gap is not in scipy's stub
+            )
+
+    retries = dict(options)  # scipy removes the options it knows from the dict it is given
+    res = run(options)
+    if res.status == 4 and "error" in str(res.message).lower() and np.any(integrality):
+        # HiGHS's MIP solver has been seen to end in "Solve error" on tiny feasible models
+        # under mip_feasibility_tolerance 1e-9, or without presolve, and to solve them at its
+        # default tolerance, or with presolve.  The binaries of a MILP solution are rounded
+        # and the rest re-solved as an LP by LinearModel.solve, so the default tolerance loses
+        # nothing there; only an optimum is taken from these runs (an "infeasible" from
+        # presolve is what it was switched off for).
+        loose = {k: v for k, v in retries.items() if k != "mip_feasibility_tolerance"}
+        for fallback in (loose, loose | {"presolve": True}):
+            again = run(dict(fallback))
+            if again.status == 0 and again.x is not None:
+                res = again
+                break
     if res.status == 0 and res.x is not None:
         objective = float(res.fun)
         bound = getattr(res, "mip_dual_bound", None)

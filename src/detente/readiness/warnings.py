@@ -7,7 +7,13 @@ issue it names is (:func:`~detente.readiness.zopa.red_line_intervals`), and ever
 it exactly when the set of its negation (:func:`detente.scenario.expr.negate`) is empty.  Strict
 inequalities are read as the margin model reads them (``a.x < b`` as ``a.x <= b - eps``), so a
 red line such as ``territory > 100`` on a scale ending at 100 is one no outcome meets.  The red
-lines of every actor are checked, veto party or not (a what-if can give an actor a veto).
+lines of every actor are checked, veto party or not (a what-if can give an actor a veto), and
+red lines switched off (``active: false``) too (a what-if or a draw can switch them on).
+
+A red line is read at its named threshold.  When the uncertainty section draws that threshold,
+it warns only when the same holds at every one of the quantiles :data:`THRESHOLD_QUANTILES` of
+the threshold's distribution (so not at a mere unlucky central value).  A red line that is real
+only with a probability is checked as if real, and the warning says with what probability.
 
 :func:`scenario_warnings` collects these and those of :mod:`detente.scenario.warnings`, in file
 order: what the command line prints as ``detente: warning: ...`` and puts in ``--json``.
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 from detente.errors import DetenteError, ScenarioWarning
@@ -30,6 +37,9 @@ if TYPE_CHECKING:
     from detente.scenario.yamlio import Located
 
 __all__ = ["red_line_warnings", "scenario_warnings"]
+
+#: The quantiles of a drawn threshold at which a red line is checked.
+THRESHOLD_QUANTILES = (0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999)
 
 
 def scenario_warnings(
@@ -78,8 +88,7 @@ def _everyone_vetoes(scenario: Scenario) -> Problem | None:
 
 def _alone(problem: Problem, red_line: RedLine, formula: ex.Formula) -> Problem:
     """The problem with ``formula`` (of ``red_line``) as its only red line."""
-    paths = tuple(f"check.{i}" for i in range(len(ex.atoms(formula))))
-    only = dataclasses.replace(red_line, formula=formula, paths=paths)
+    only = dataclasses.replace(red_line, formula=formula, template=None, threshold=None)
     return dataclasses.replace(problem, red_lines=(only,))
 
 
@@ -91,29 +100,46 @@ def _empty(problem: Problem, red_line: RedLine, formula: ex.Formula) -> bool:
     return all(not span.allowed for span in spans)
 
 
+def _formulas(scenario: Scenario, rl: RedLine) -> tuple[list[ex.Formula], str]:
+    """The red line's formula at each threshold it is checked at, and how to say which."""
+    path = rl.threshold_path
+    spec = None if path is None else scenario.uncertainty.get(path)
+    if spec is None or rl.template is None:
+        return [rl.formula], ""
+    thetas = sorted({float(spec.quantile(q)) for q in THRESHOLD_QUANTILES})
+    thetas = [t for t in thetas if math.isfinite(t)]
+    if not thetas:
+        return [rl.formula], ""
+    where = f" at every threshold from {thetas[0]:.4g} to {thetas[-1]:.4g} its distribution gives"
+    return [rl.formula] + [rl.with_threshold(t).formula for t in thetas], where
+
+
 def _red_line_findings(scenario: Scenario) -> list[scenario_checks.Finding]:
     problem = _everyone_vetoes(scenario)
     if problem is None:
         return []
     out: list[scenario_checks.Finding] = []
-    for rl in problem.red_lines:
+    for rl in (*problem.red_lines, *problem.inactive):
         actor = problem.actors[rl.actor]
         loc = ("actors", actor, "red_lines", rl.index, "rule")
+        p = scenario.actors[actor].red_lines[rl.index].probability
+        maybe = "" if p is None else f" (a real red line with probability {p:g})"
+        formulas, where = _formulas(scenario, rl)
         try:
-            if _empty(problem, rl, rl.formula):
+            if all(_empty(problem, rl, f) for f in formulas):
                 out.append(
                     (
                         loc,
-                        f"no outcome meets this red line of '{actor}': no deal can satisfy it, "
-                        "so with it no zone of agreement can exist",
+                        f"no outcome meets this red line of '{actor}'{where}{maybe}: no deal "
+                        "can satisfy it, so with it no zone of agreement can exist",
                     )
                 )
-            elif _empty(problem, rl, ex.negate(rl.formula)):
+            elif all(_empty(problem, rl, ex.negate(f)) for f in formulas):
                 out.append(
                     (
                         loc,
-                        f"every outcome meets this red line of '{actor}': it excludes nothing "
-                        "within the issues' ranges",
+                        f"every outcome meets this red line of '{actor}'{where}{maybe}: it "
+                        "excludes nothing within the issues' ranges",
                     )
                 )
         except DetenteError:

@@ -48,7 +48,7 @@ import numpy as np
 from detente.errors import DetenteError, ProblemTooLarge
 from detente.readiness.margin import ZOPA_TOL, Built, build, extract, feasible
 from detente.readiness.problem import Problem, RedLine
-from detente.scenario.expr import All, AnyOf, Const, Formula, LinAtom, atoms, formula_holds
+from detente.scenario.expr import All, AnyOf, Const, Formula, LinAtom, formula_holds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -335,8 +335,9 @@ def _dnf(formula: Formula, where: str) -> list[list[LinAtom]]:
 def _restricted(problem: Problem, parts: Sequence[LinAtom]) -> Problem:
     """The problem with these atoms as its only red line (for the margin model's encodings)."""
     formula = All(tuple(parts))
-    paths = tuple(f"zopa.{i}" for i in range(len(atoms(formula))))
-    return dataclasses.replace(problem, red_lines=(RedLine(0, 0, "", "", formula, paths),))
+    return dataclasses.replace(
+        problem, red_lines=(RedLine(0, 0, "", "", formula, "zopa"),), inactive=()
+    )
 
 
 def _issues(problem: Problem, atom: LinAtom) -> tuple[int, ...]:

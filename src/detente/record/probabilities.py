@@ -2,17 +2,19 @@
 
 Nothing here is fitted to outcomes: each probability is read off the readiness engine's Monte
 Carlo over the scenario's ``uncertainty`` section (:func:`detente.uncertainty.simulate`), as the
-share of draws whose verdict answers the question's ``measure``:
+share of draws that answer the question's ``measure``, read from the stage of each draw (how far
+the conflict can go: ``none``, ``talks``, ``deal``, ``signature``; docs/readiness.md):
 
-=============  ===================================  ======================================
-measure        detente's probability                verdicts counted
-=============  ===================================  ======================================
-``talks``      talks can open (every veto party's   ``ripe`` or ``premature``
+=============  ======================================  ====================================
+measure        detente's probability                   draws counted
+=============  ======================================  ====================================
+``talks``      talks can open (every veto party's      stage is not ``none``
                talks preconditions are met)
-``deal``       a deal exists (a ZOPA)               ``ripe`` or ``blocked``
-``signature``  it can be signed (ZOPA and every     ``ripe``
-               precondition)
-=============  ===================================  ======================================
+``deal``       a deal exists (a ZOPA)                  verdict ``ripe`` or ``blocked``
+``signature``  it can be signed (talks, a ZOPA and     stage ``signature``
+               every veto party's preconditions for
+               signing)
+=============  ======================================  ====================================
 
 The question is evaluated on the scenario as of its ``as_of`` date, or on ``scenario.at(
 deadline)`` when the timeline holds entries dated after ``as_of`` and on or before the deadline
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_DRAWS",
+    "MEASURE_STAGES",
     "MEASURE_VERDICTS",
     "QuestionForecast",
     "QuestionForecasts",
@@ -48,11 +51,18 @@ __all__ = [
 
 #: Monte Carlo draws per evaluated state (about +-0.01 standard error on any probability).
 DEFAULT_DRAWS = 2000
-#: The verdicts whose share of draws is the probability of each measure.
+#: The verdicts whose share of draws is the probability of a measure read off the verdict.
 MEASURE_VERDICTS: Mapping[Measure, tuple[str, ...]] = {
     "talks": ("ripe", "premature"),
     "deal": ("ripe", "blocked"),
     "signature": ("ripe",),
+}
+#: How each measure is counted: ``("stage", stages)`` or ``("verdict", verdicts)``.  ``talks``
+#: and ``deal`` equal their verdict reading; ``signature`` needs the agreement preconditions.
+MEASURE_STAGES: Mapping[Measure, tuple[str, tuple[str, ...]]] = {
+    "talks": ("stage", ("talks", "deal", "signature")),
+    "deal": ("verdict", MEASURE_VERDICTS["deal"]),
+    "signature": ("stage", ("signature",)),
 }
 
 
@@ -217,17 +227,26 @@ def evaluation_date(scenario: Scenario, deadline: dt.date) -> dt.date:
     return as_of
 
 
-def _verdict_counts(state: Scenario, *, n: int, seed: int) -> tuple[dict[str, int], int]:
-    """How many draws gave each verdict (``n`` draws), or the point verdict (one "draw")."""
+Counts = dict[tuple[str, str], int]
+
+
+def _verdict_counts(state: Scenario, *, n: int, seed: int) -> tuple[Counts, int]:
+    """How many draws gave each verdict and each stage (``n`` draws, keys ``("verdict", v)``
+    and ``("stage", s)``), or the point assessment's (one "draw", 0 returned as draws)."""
     if not state.uncertainty:
         from detente.readiness import assess
 
-        return {assess(state).verdict: 1}, 0
+        point = assess(state)
+        return {("verdict", point.verdict): 1, ("stage", point.stage): 1}, 0
     from detente.uncertainty import Execution, simulate
 
-    summary = simulate(state, n=n, sensitivity=False, execution=Execution(seed=seed))
-    verdicts = summary["verdict"]
-    counts = {c.category: c.count for c in getattr(verdicts, "categories", ())}
+    summary = simulate(
+        state, n=n, sensitivity=False, decisive=False, execution=Execution(seed=seed)
+    )
+    counts: Counts = {}
+    for output in ("verdict", "stage"):
+        for c in getattr(summary[output], "categories", ()):
+            counts[(output, c.category)] = c.count
     return counts, summary.n
 
 
@@ -280,7 +299,7 @@ def forecast_questions(
     as_of = scenario.as_of
     if as_of is None:
         raise InputError("questions need the scenario's 'as_of' date", path="as_of")
-    cache: dict[dt.date, tuple[dict[str, int], int]] = {}
+    cache: dict[dt.date, tuple[Counts, int]] = {}
     out: list[QuestionForecast] = []
     for q_id in ids:
         q = scenario.questions[q_id]
@@ -293,7 +312,8 @@ def forecast_questions(
                 raise InputError(str(exc), file=scenario.filename) from None
             cache[when] = _verdict_counts(state, n=n, seed=seed)
         counts, draws = cache[when]
-        k = sum(counts.get(v, 0) for v in MEASURE_VERDICTS[q.measure])
+        output, counted = MEASURE_STAGES[q.measure]
+        k = sum(counts.get((output, v), 0) for v in counted)
         total = max(draws, 1)
         if draws:
             lo, hi = wilson_interval(k, total)

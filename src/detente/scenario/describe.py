@@ -95,12 +95,21 @@ def _actor(doc: Document, scenario: Scenario, a: str, actor: Actor) -> None:
         doc.add("Red lines", indent=1, style="underline")
         for r in actor.red_lines:
             label = f"{r.label}: " if r.label else ""
-            doc.add(f"- {label}{r.rule}{_cite(r.source)}", indent=2)
+            extra = [f"threshold {r.threshold:g}"] if r.threshold is not None else []
+            if r.probability is not None:
+                extra.append(f"a real red line with probability {r.probability:g}")
+            if not r.active:
+                extra.append("inactive")
+            more = f" ({'; '.join(extra)})" if extra else ""
+            doc.add(f"- {label}{r.rule}{more}{_cite(r.source)}", indent=2)
     if actor.preconditions:
-        doc.add("Preconditions for talks", indent=1, style="underline")
+        signing = any(p.for_ == "agreement" for p in actor.preconditions)
+        title = "Preconditions for talks and for signing" if signing else "Preconditions for talks"
+        doc.add(title, indent=1, style="underline")
         for p in actor.preconditions:
             label = f"{p.label}: " if p.label else ""
-            doc.add(f"- {label}{p.requires}{_cite(p.source)}", indent=2)
+            step = " (for signing)" if signing and p.for_ == "agreement" else ""
+            doc.add(f"- {label}{p.requires}{step}{_cite(p.source)}", indent=2)
     if actor.no_deal is not None:
         nd = actor.no_deal
         horizon = f" ({nd.horizon})" if nd.horizon else ""

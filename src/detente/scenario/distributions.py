@@ -9,6 +9,7 @@ A scenario file gives each uncertain judgment a one-key mapping::
       actors.RUS.capability: {lognormal: [0.0, 0.25]}                      # mu, sigma of log X
       actors.UKR.salience.security: {beta: [4, 2]}                         # a, b on [0, 1]
       facts.usa_ready_to_talk: {choice: [true, false]}                     # equally likely values
+      facts.referendum_scheduled: {bernoulli: 0.3}                         # true with p 0.3
 
 :class:`DistributionSpec` validates that form and evaluates the distribution through its inverse
 cumulative distribution function (:meth:`DistributionSpec.ppf`), so that plain Monte Carlo, Latin
@@ -47,7 +48,7 @@ from detente.errors import did_you_mean
 
 __all__ = ["KINDS", "ChoiceValue", "DistributionSpec", "Kind"]
 
-Kind = Literal["triangular", "normal", "uniform", "beta", "lognormal", "choice"]
+Kind = Literal["triangular", "normal", "uniform", "beta", "lognormal", "choice", "bernoulli"]
 ChoiceValue = float | bool | str
 FloatArray = npt.NDArray[np.float64]
 
@@ -59,6 +60,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "beta": ("a", "b"),
     "lognormal": ("mu", "sigma"),
     "choice": (),
+    "bernoulli": ("p",),
 }
 
 _EXAMPLES = {
@@ -68,6 +70,7 @@ _EXAMPLES = {
     "beta": "{beta: [a, b]}",
     "lognormal": "{lognormal: [mu, sigma]}",
     "choice": "{choice: [v1, v2, ...]}",
+    "bernoulli": "{bernoulli: p}",
 }
 
 
@@ -100,7 +103,9 @@ class DistributionSpec(BaseModel):
         ``beta [a, b]`` on [0, 1] (a, b > 0), the natural form for saliences and costs;
         ``lognormal [mu, sigma]``: ``log X ~ Normal(mu, sigma)`` (sigma > 0), X > 0;
         ``choice [v1, v2, ...]``: each listed value equally likely (list a value twice to weight
-        it); values are all numbers, all booleans, or all option names of an issue.
+        it); values are all numbers, all booleans, or all option names of an issue;
+        ``bernoulli p`` (or ``[p]``): true with probability p in [0, 1], else false (for facts
+        and red-line activity).
     params : tuple
         The parameters in the order above (the listed values for ``choice``).
 
@@ -149,6 +154,8 @@ class DistributionSpec(BaseModel):
     @staticmethod
     def _check_params(kind: str, raw: Any) -> tuple[ChoiceValue, ...]:
         example = _EXAMPLES[kind]
+        if kind == "bernoulli":
+            return DistributionSpec._check_bernoulli(raw)
         if isinstance(raw, str | bytes) or not isinstance(raw, Sequence):
             raise _fail(f"{kind} takes a list of parameters, {example}; got {raw!r}")
         values = list(raw)
@@ -189,6 +196,17 @@ class DistributionSpec(BaseModel):
         return tuple(p)
 
     @staticmethod
+    def _check_bernoulli(raw: Any) -> tuple[ChoiceValue, ...]:
+        value = raw
+        if isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
+            if len(raw) != 1:
+                raise _fail(f"bernoulli takes one probability, {{bernoulli: p}}; got {raw!r}")
+            value = raw[0]
+        if not _is_number(value) or not 0.0 <= float(value) <= 1.0:
+            raise _fail(f"bernoulli takes a probability between 0 and 1; got {value!r}")
+        return (float(value),)
+
+    @staticmethod
     def _check_choice(values: list[Any]) -> tuple[ChoiceValue, ...]:
         if not values:
             raise _fail("choice needs at least one value, {choice: [v1, v2, ...]}")
@@ -208,7 +226,9 @@ class DistributionSpec(BaseModel):
         )
 
     @model_serializer(mode="plain")
-    def _to_yaml(self) -> dict[str, list[ChoiceValue]]:
+    def _to_yaml(self) -> dict[str, list[ChoiceValue] | ChoiceValue]:
+        if self.kind == "bernoulli":
+            return {self.kind: self.params[0]}
         return {self.kind: list(self.params)}
 
     # ------------------------------------------------------------------ description
@@ -225,9 +245,25 @@ class DistributionSpec(BaseModel):
         return self.kind == "choice"
 
     @property
+    def is_discrete(self) -> bool:
+        """True for a ``choice`` or a ``bernoulli`` (finitely many values)."""
+        return self.kind in ("choice", "bernoulli")
+
+    @property
     def is_boolean(self) -> bool:
-        """True for a choice between booleans (sampled as 0.0 / 1.0)."""
+        """True for a bernoulli or a choice between booleans (sampled as 0.0 / 1.0)."""
+        if self.kind == "bernoulli":
+            return True
         return self.is_choice and all(isinstance(v, bool) for v in self.params)
+
+    @property
+    def p_true(self) -> float:
+        """The probability of true (1.0) of a boolean distribution."""
+        if self.kind == "bernoulli":
+            return float(self.params[0])
+        if not self.is_boolean:
+            raise ValueError(f"{self} is not a distribution over true and false")
+        return sum(1 for v in self.params if v) / len(self.params)
 
     @property
     def is_options(self) -> bool:
@@ -263,6 +299,8 @@ class DistributionSpec(BaseModel):
     def natural_support(self) -> tuple[float, float]:
         """The support of the untruncated distribution."""
         p = self.params
+        if self.kind == "bernoulli":
+            return 0.0, 1.0
         if self.kind in ("triangular",):
             return float(p[0]), float(p[2])
         if self.kind == "uniform":
@@ -388,6 +426,9 @@ class DistributionSpec(BaseModel):
 
     def mass_inside(self, low: float, high: float) -> float:
         """Probability that the untruncated distribution falls in ``[low, high]``."""
+        if self.kind == "bernoulli":
+            p = self.p_true
+            return (1.0 - p) * float(low <= 0.0 <= high) + p * float(low <= 1.0 <= high)
         if self.is_choice:
             values = np.asarray(self._numbers())
             return float(np.mean((values >= low) & (values <= high)))
@@ -407,6 +448,10 @@ class DistributionSpec(BaseModel):
         lo, hi = float(low), float(high)
         rng = f"[{_fmt(lo)}, {_fmt(hi)}]"
         if self.is_options:
+            return None
+        if self.kind == "bernoulli":
+            if not (lo <= 0.0 and hi >= 1.0):
+                return f"bernoulli takes the values 0 and 1, outside the valid range {rng}"
             return None
         if self.is_choice:
             outside = [v for v in self._numbers() if not lo <= v <= hi]
@@ -444,6 +489,9 @@ class DistributionSpec(BaseModel):
             ``v_(0) <= ... <= v_(k-1)``: ``v_(min(floor(u k), k - 1))``.
         """
         uu = np.asarray(u, dtype=np.float64)
+        if self.kind == "bernoulli":
+            # u in [1 - p, 1] is true: the quantile function of a two-point distribution
+            return (uu >= 1.0 - self.p_true).astype(np.float64)
         if self.is_choice:
             values = self._choice_sorted(clip)
             k = values.size
@@ -468,6 +516,8 @@ class DistributionSpec(BaseModel):
     def cdf(self, x: npt.ArrayLike, *, clip: tuple[float, float] | None = None) -> FloatArray:
         """Cumulative distribution function ``P(X <= x)`` of the (truncated) distribution."""
         xx = np.asarray(x, dtype=np.float64)
+        if self.kind == "bernoulli":
+            return np.where(xx < 0.0, 0.0, np.where(xx < 1.0, 1.0 - self.p_true, 1.0))
         if self.is_choice:
             values = self._choice_sorted(clip)
             return np.searchsorted(values, xx, side="right") / values.size
@@ -480,6 +530,9 @@ class DistributionSpec(BaseModel):
 
     def support(self, *, clip: tuple[float, float] | None = None) -> tuple[float, float]:
         """Smallest interval holding all the probability (after truncation to ``clip``)."""
+        if self.kind == "bernoulli":
+            p = self.p_true
+            return (0.0 if p < 1.0 else 1.0), (1.0 if p > 0.0 else 0.0)
         if self.is_choice:
             values = self._choice_sorted(clip)
             return float(values[0]), float(values[-1])
@@ -489,6 +542,8 @@ class DistributionSpec(BaseModel):
         return max(s_lo, float(clip[0])), min(s_hi, float(clip[1]))
 
     def _moments(self, clip: tuple[float, float] | None) -> tuple[float, float]:
+        if self.kind == "bernoulli":
+            return self.p_true, self.p_true * (1.0 - self.p_true)
         if self.is_choice:
             values = self._choice_sorted(clip)
             return float(values.mean()), float(values.var())

@@ -7,14 +7,23 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from detente.scenario.model import Scenario
+from detente.scenario.model import Scenario, red_line_path
 
 __all__ = ["dump", "to_data"]
 
 
 def to_data(scenario: Scenario) -> dict[str, Any]:
     """The scenario as plain data in the file's layout (defaults resolved, ``None`` left out)."""
-    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True, by_alias=True)
+    # A red line's ``probability:`` stands for its uncertainty entry (the model lists it there
+    # too); write the shorthand only, as the file had it.
+    section = data.get("uncertainty", {})
+    for a, actor in scenario.actors.items():
+        for j, line in enumerate(actor.red_lines):
+            if line.probability is not None:
+                section.pop(red_line_path(a, j, "active"), None)
+    if "uncertainty" in data and not section:
+        del data["uncertainty"]
     return data
 
 

@@ -299,7 +299,7 @@ def _message(err: Any, loc: Loc) -> tuple[str, bool]:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         model = _model_at(loc[:-1])
-        fields = list(model.model_fields) if model is not None else []
+        fields = [f.alias or k for k, f in model.model_fields.items()] if model is not None else []
         allowed = f"; allowed: {', '.join(fields)}" if fields else ""
         return f"unknown key '{key}'{did_you_mean(key, fields)}{allowed}", True
     if kind == "missing":

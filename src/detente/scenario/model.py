@@ -241,19 +241,77 @@ class _Compiled(_Model):
         return self._expr
 
 
+#: The name a red line's rule uses for its ``threshold:`` (docs/format.md).
+THRESHOLD_NAME = "threshold"
+
+
 class RedLine(_Compiled):
-    """A condition every acceptable deal must meet."""
+    """A condition every acceptable deal must meet.
+
+    ``threshold`` names a number of the rule (the rule says ``threshold`` where the number
+    goes), which makes ``actors.ID.red_lines.N.threshold`` a numeric judgment; ``active`` says
+    whether the red line holds (``actors.ID.red_lines.N.active``; an inactive red line is absent
+    from every analysis); ``probability`` is the shorthand for the uncertainty entry
+    ``actors.ID.red_lines.N.active: {bernoulli: P}``, the chance that it is a real red line and
+    not only a strong preference.
+    """
 
     rule: Text
+    threshold: Number | None = None
+    probability: Unit | None = None
+    active: Bool = True
     label: Line | None = None
     source: str | None = None
     quote: Prose | None = None
 
+    _template: Expr | None = PrivateAttr(default=None)
+
+    @property
+    def template(self) -> Expr:
+        """The checked rule with ``threshold`` kept as a name (an issue-like number); the rule
+        itself (:attr:`expr`) when it names no threshold."""
+        return self._template if self._template is not None else self.expr
+
+    def with_threshold(self, value: float) -> RedLine:
+        """A copy with the named threshold at ``value`` (its rule re-instantiated)."""
+        copy = self.model_copy(update={"threshold": float(value)})
+        if self._template is not None:
+            copy._expr = substitute_threshold(self._template, float(value))
+        return copy
+
+
+def red_line_path(actor: str, index: int, field: str) -> str:
+    """``actors.ACTOR.red_lines.INDEX.FIELD``: the path of a red line's judgment."""
+    return f"actors.{actor}.red_lines.{index}.{field}"
+
+
+def substitute_threshold(tree: Expr, value: float) -> Expr:
+    """``tree`` with every use of the name ``threshold`` replaced by the number ``value``."""
+    from dataclasses import fields, replace
+
+    from detente.scenario import expr as ex
+
+    def visit(node: ex.Expr) -> ex.Expr:
+        if isinstance(node, ex.Name) and node.id == THRESHOLD_NAME:
+            return ex.Num(value, column=node.column)
+        changes: dict[str, Any] = {}
+        for f in fields(node):
+            child = getattr(node, f.name)
+            if isinstance(child, tuple) and child and not isinstance(child[0], str):
+                changes[f.name] = tuple(visit(c) for c in child)
+            elif f.name in ("operand", "left", "right"):
+                changes[f.name] = visit(child)
+        return replace(node, **changes) if changes else node
+
+    return visit(tree)
+
 
 class Precondition(_Compiled):
-    """What must hold, over facts, before the actor joins talks."""
+    """What must hold, over facts, before the actor joins talks (``for: talks``, the default)
+    or before it signs an agreement (``for: agreement``)."""
 
     requires: Text
+    for_: Literal["talks", "agreement"] = Field(default="talks", alias="for")
     label: Line | None = None
     source: str | None = None
     quote: Prose | None = None
@@ -397,6 +455,32 @@ class Scenario(_Model):
 
     _filename: str | None = PrivateAttr(default=None)
     _what_if: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _probable_red_lines(cls, data: Any) -> Any:
+        # ``probability: P`` on a red line is the uncertainty entry
+        # ``actors.ID.red_lines.N.active: {bernoulli: P}``; it joins the section here so that
+        # every engine sees one list of uncertain judgments (validate.py refuses both at once).
+        if not isinstance(data, Mapping) or not isinstance(data.get("actors"), Mapping):
+            return data
+        extra: dict[str, Any] = {}
+        for aid, actor in data["actors"].items():
+            lines = actor.get("red_lines") if isinstance(actor, Mapping) else None
+            if not isinstance(lines, list | tuple):
+                continue
+            for j, line in enumerate(lines):
+                p = line.get("probability") if isinstance(line, Mapping) else None
+                if isinstance(p, int | float) and not isinstance(p, bool) and 0 <= p <= 1:
+                    extra[red_line_path(str(aid), j, "active")] = {"bernoulli": float(p)}
+        section = data.get("uncertainty")
+        if not extra or not isinstance(section, Mapping | None):
+            return data
+        merged = dict(section or {})
+        for path, spec in extra.items():
+            merged.setdefault(path, spec)
+        return {**data, "uncertainty": merged}
+
     _moved_to: dt.date | None = PrivateAttr(default=None)
 
     @property

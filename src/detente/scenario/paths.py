@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Judgment", "apply_changes", "judgment_paths", "resolve"]
 
-_ACTOR_FIELDS = ("capability", "veto", "positions", "salience", "values", "no_deal")
+_ACTOR_FIELDS = ("capability", "veto", "positions", "salience", "values", "no_deal", "red_lines")
 
 
 #: What a judgment is about, by the field its path names (see :attr:`Judgment.role`).
@@ -81,7 +81,8 @@ class Judgment:
     def role(self) -> str:
         """What it is about, from the path: ``fact``, ``status_quo``, ``capability``, ``veto``,
         ``position``, ``salience``, ``value``, ``cost``, ``no_deal`` (an expected no-deal
-        outcome) or ``red_line`` (a threshold); ``""`` for a path of no known form."""
+        outcome), ``red_line`` (a red line's named threshold) or ``red_line_active`` (whether a
+        red line holds); ``""`` for a path of no known form."""
         parts = self.path.split(".")
         if parts[0] == "facts":
             return "fact"
@@ -91,6 +92,8 @@ class Judgment:
             return ""
         if parts[2] == "no_deal":
             return "cost" if parts[3:] == ["cost"] else "no_deal"
+        if parts[2] == "red_lines" and parts[4:] == ["active"]:
+            return "red_line_active"
         return _ROLES.get(parts[2], "")
 
     @property
@@ -197,7 +200,8 @@ def resolve(scenario: Scenario, path: str) -> Judgment:
     raise InputError(
         f"{path}: names no numeric or boolean judgment{hint}; judgments are facts.ID, "
         "issues.ID.status_quo and actors.ID.{capability, veto, positions.ISSUE, salience.ISSUE, "
-        "values.ISSUE.OPTION, no_deal.cost, no_deal.outcome.ISSUE}"
+        "values.ISSUE.OPTION, no_deal.cost, no_deal.outcome.ISSUE, red_lines.N.active, "
+        "red_lines.N.threshold}"
     )
 
 
@@ -226,11 +230,38 @@ def _resolve_actor(scenario: Scenario, actor: Actor, parts: list[str], path: str
         issue = scenario.issues[rest[1]]
         outcome = actor.no_deal.outcome if actor.no_deal is not None else {}
         return _issue_value(path, rest[1], issue, outcome.get(rest[1], issue.status_quo))
+    if field == "red_lines" and len(rest) == 2:
+        return _red_line(actor, parts[1], rest, path)
     hint = did_you_mean(field, _ACTOR_FIELDS) if field not in _ACTOR_FIELDS else ""
     raise InputError(
         f"{path}: names no numeric or boolean judgment of an actor{hint}; use capability, veto, "
-        "positions.ISSUE, salience.ISSUE, values.ISSUE.OPTION, no_deal.cost or "
-        "no_deal.outcome.ISSUE"
+        "positions.ISSUE, salience.ISSUE, values.ISSUE.OPTION, no_deal.cost, "
+        "no_deal.outcome.ISSUE, red_lines.N.active or red_lines.N.threshold"
+    )
+
+
+def _red_line(actor: Actor, actor_id: str, rest: list[str], path: str) -> Judgment:
+    """``red_lines.N.active`` (a yes/no) or ``red_lines.N.threshold`` (a named number)."""
+    index, what = rest
+    count = len(actor.red_lines)
+    if not (index.isdecimal() and int(index) < count and str(int(index)) == index):
+        have = {0: "it has none", 1: "it has one, numbered 0"}.get(
+            count, f"it has {count}, numbered 0 to {count - 1} in file order"
+        )
+        raise InputError(f"{path}: {actor_id} has no red line {index!r} ({have})")
+    line = actor.red_lines[int(index)]
+    if what == "active":
+        return Judgment(path, "bool", line.active)
+    if what == "threshold":
+        if line.threshold is None:
+            raise InputError(
+                f"{path}: red line {index} of {actor_id} names no threshold; give it "
+                "'threshold: NUMBER' and write 'threshold' in its rule where that number goes"
+            )
+        return Judgment(path, "number", line.threshold)  # any finite number: no bounds
+    raise InputError(
+        f"{path}: a red line's judgments are 'active' (true or false) and 'threshold' "
+        f"(its named number){did_you_mean(what, ('active', 'threshold'))}"
     )
 
 
@@ -251,6 +282,10 @@ def judgment_paths(scenario: Scenario) -> list[Judgment]:
             out.append(resolve(scenario, f"actors.{a}.no_deal.cost"))
             for k in actor.no_deal.outcome:
                 out.append(resolve(scenario, f"actors.{a}.no_deal.outcome.{k}"))
+        for j, line in enumerate(actor.red_lines):
+            out.append(resolve(scenario, f"actors.{a}.red_lines.{j}.active"))
+            if line.threshold is not None:
+                out.append(resolve(scenario, f"actors.{a}.red_lines.{j}.threshold"))
     for f in scenario.facts:
         out.append(resolve(scenario, f"facts.{f}"))
     return out
@@ -292,6 +327,13 @@ def apply_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
             elif field == "values":
                 values = upd.setdefault("values", dict(actor.values))
                 values[rest[0]] = {**values[rest[0]], rest[1]: value}
+            elif field == "red_lines":
+                lines = upd.setdefault("red_lines", list(actor.red_lines))
+                line = lines[int(rest[0])]
+                if rest[1] == "active":
+                    lines[int(rest[0])] = line.model_copy(update={"active": value})
+                else:
+                    lines[int(rest[0])] = line.with_threshold(float(value))
             else:  # no_deal
                 nd = upd.get("no_deal") or actor.no_deal or NoDeal()
                 if rest == ["cost"]:

@@ -14,8 +14,11 @@ def _distribution_schema() -> dict[str, Any]:
     # The model stores {kind, params}; files use the one-key form, which is what editors need.
     alternatives: list[dict[str, Any]] = []
     for kind in KINDS:
-        if kind == "choice":
-            items: dict[str, Any] = {
+        items: dict[str, Any]
+        if kind == "bernoulli":
+            items = {"type": "number", "minimum": 0, "maximum": 1}
+        elif kind == "choice":
+            items = {
                 "type": "array",
                 "minItems": 1,
                 "items": {"type": ["number", "boolean", "string"]},

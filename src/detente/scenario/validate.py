@@ -16,7 +16,14 @@ from typing import Any
 from detente.errors import InputError, did_you_mean
 from detente.scenario import expr as ex
 from detente.scenario.distributions import DistributionSpec
-from detente.scenario.model import Actor, Scenario
+from detente.scenario.model import (
+    THRESHOLD_NAME,
+    Actor,
+    RedLine,
+    Scenario,
+    red_line_path,
+    substitute_threshold,
+)
 from detente.scenario.paths import Judgment, resolve
 from detente.scenario.questions import check_questions
 from detente.scenario.yamlio import Loc
@@ -192,8 +199,8 @@ def _distribution_fits(judgment: Judgment, spec: DistributionSpec) -> str | None
     if judgment.kind == "bool":
         if not spec.is_boolean:
             return (
-                "a fact is true or false: use {choice: [true, false]} "
-                "(list a value twice to weight it)"
+                "this judgment is true or false: use {bernoulli: P} (true with probability P) "
+                "or {choice: [true, false]}"
             )
         return None
     if judgment.kind == "option":
@@ -217,6 +224,79 @@ def _distribution_fits(judgment: Judgment, spec: DistributionSpec) -> str | None
     if judgment.path.endswith(".capability"):
         low = 1e-12
     return spec.check_range(low, high)
+
+
+def _red_line(
+    scenario: Scenario, red_line: RedLine, issues_ctx: ex.ExprContext, base: Loc
+) -> list[Problem]:
+    """Compile a red line's rule (with its named threshold, if any) and attach the trees."""
+    loc = (*base, "rule")
+    if red_line.threshold is None:
+        tree, errs = _compile(red_line.rule, issues_ctx, loc, linear=True)
+        if tree is not None:
+            red_line._expr = tree
+        return [
+            (where, message + _threshold_hint(message), column) for where, message, column in errs
+        ]
+    if THRESHOLD_NAME in scenario.issues:
+        return [
+            (
+                (*base, "threshold"),
+                f"'{THRESHOLD_NAME}' is also an issue of this scenario, so the rule could not "
+                "tell them apart; rename the issue to use a named threshold",
+                None,
+            )
+        ]
+    pseudo = ex.IssueInfo(name=THRESHOLD_NAME, low=-math.inf, high=math.inf)
+    ctx = ex.ExprContext(issues={**issues_ctx.issues, THRESHOLD_NAME: pseudo}, facts=())
+    template, errs = _compile(red_line.rule, ctx, loc, linear=True)
+    if template is None:
+        return errs
+    if THRESHOLD_NAME not in ex.names(template):
+        return [
+            (
+                (*base, "threshold"),
+                f"the rule does not use the name '{THRESHOLD_NAME}'; write it where this number "
+                f"goes (e.g. 'territory >= {THRESHOLD_NAME}'), or drop 'threshold:'",
+                None,
+            )
+        ]
+    for atom in ex.atoms(ex.to_linear(template)):
+        if set(atom.coef) == {THRESHOLD_NAME}:
+            return [
+                (
+                    loc,
+                    f"'{THRESHOLD_NAME}' is compared with numbers only in '{atom}'; a threshold "
+                    "must bound issues (e.g. 'territory >= threshold')",
+                    None,
+                )
+            ]
+    red_line._template = template
+    red_line._expr = substitute_threshold(template, red_line.threshold)
+    return []
+
+
+def _threshold_hint(message: str) -> str:
+    if message.startswith(f"unknown name '{THRESHOLD_NAME}'"):
+        return "; to name a number of the rule, give the red line 'threshold: NUMBER'"
+    return ""
+
+
+def _probability_twice(scenario: Scenario, raw: Any) -> Iterator[Problem]:
+    """A red line's ``probability:`` and an uncertainty entry on its ``active`` both given."""
+    written = raw.get("uncertainty") if isinstance(raw, dict) else None
+    if not isinstance(written, dict):
+        return
+    for a, actor in scenario.actors.items():
+        for j, line in enumerate(actor.red_lines):
+            path = red_line_path(a, j, "active")
+            if line.probability is not None and path in written:
+                yield (
+                    ("actors", a, "red_lines", j, "probability"),
+                    f"give either 'probability: {line.probability:g}' here or the uncertainty "
+                    f"entry '{path}', not both (they say the same thing)",
+                    None,
+                )
 
 
 def check_scenario(
@@ -281,11 +361,9 @@ def check_scenario(
     issues_ctx, facts_ctx = issue_context(scenario), fact_context(scenario)
     for a, actor in scenario.actors.items():
         for i, red_line in enumerate(actor.red_lines):
-            loc = ("actors", a, "red_lines", i, "rule")
-            tree, errs = _compile(red_line.rule, issues_ctx, loc, linear=True)
-            problems.extend(errs)
-            if tree is not None:
-                red_line._expr = tree
+            problems.extend(
+                _red_line(scenario, red_line, issues_ctx, ("actors", a, "red_lines", i))
+            )
         for i, pre in enumerate(actor.preconditions):
             loc = ("actors", a, "preconditions", i, "requires")
             tree, errs = _compile(pre.requires, facts_ctx, loc, linear=False)
@@ -302,6 +380,7 @@ def check_scenario(
     for name, variant in scenario.what_ifs.items():
         problems.extend(_check_paths(scenario, "what_ifs", variant.set, ("what_ifs", name, "set")))
     problems.extend(_check_paths(scenario, "uncertainty", scenario.uncertainty, ("uncertainty",)))
+    problems.extend(_probability_twice(scenario, raw))
     if scenario.strategy is not None:
         from detente.scenario.strategy import validate_strategy
 

@@ -476,6 +476,17 @@ def _written(scenario: Scenario, source: Located | None) -> set[str] | None:
     return {str(k) for k in block} if isinstance(block, dict) else set()
 
 
+def _probability_shorthand(scenario: Scenario, path: str) -> bool:
+    """Whether ``path`` is a red line's ``active`` drawn by its own ``probability`` key."""
+    parts = path.split(".")
+    if len(parts) != 5 or parts[0] != "actors" or parts[2:5:2] != ["red_lines", "active"]:
+        return False
+    actor = scenario.actors.get(parts[1])
+    if actor is None or not parts[3].isdigit() or int(parts[3]) >= len(actor.red_lines):
+        return False
+    return actor.red_lines[int(parts[3])].probability is not None
+
+
 def mode_warnings(scenario: Scenario, *, source: Located | None = None) -> list[Finding]:
     """Uncertainty entries whose distribution's mode is not the file's value of the judgment.
 
@@ -486,6 +497,8 @@ def mode_warnings(scenario: Scenario, *, source: Located | None = None) -> list[
     out: list[Finding] = []
     for path, spec in scenario.uncertainty.items():
         if written is not None and path not in written:
+            continue
+        if written is None and _probability_shorthand(scenario, path):
             continue
         try:
             judgment = resolve(scenario, path)

@@ -23,7 +23,11 @@ __all__ = ["ReadinessPoint", "ReadinessSeries", "readiness_series"]
 
 @dataclass(frozen=True, slots=True)
 class ReadinessPoint:
-    """The verdict and margin as of one date, and what changed that day."""
+    """The verdict, stage and margin as of one date, and what changed that day.
+
+    ``unmet_preconditions`` counts the veto parties' unmet talks preconditions,
+    ``unmet_agreement_preconditions`` their unmet preconditions for signing.
+    """
 
     date: dt.date
     verdict: str
@@ -31,6 +35,8 @@ class ReadinessPoint:
     unmet_preconditions: int
     changes: dict[str, Any]
     notes: tuple[str, ...]
+    stage: str = "none"
+    unmet_agreement_preconditions: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +46,8 @@ class ReadinessPoint:
             "unmet_preconditions": self.unmet_preconditions,
             "changes": jsonable(self.changes),
             "notes": list(self.notes),
+            "stage": self.stage,
+            "unmet_agreement_preconditions": self.unmet_agreement_preconditions,
         }
 
 
@@ -54,7 +62,7 @@ class ReadinessSeries:
         return {"scenario": self.scenario_id, "points": [p.to_dict() for p in self.points]}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per date: verdict, margin, unmet preconditions, what changed."""
+        """One row per date: verdict, margin, unmet preconditions, what changed, stage."""
         import pandas as pd
 
         rows = [
@@ -65,6 +73,7 @@ class ReadinessSeries:
                 "unmet_preconditions": p.unmet_preconditions,
                 "changes": ", ".join(f"{k} = {v}" for k, v in p.changes.items()),
                 "note": "; ".join(p.notes),
+                "stage": p.stage,
             }
             for p in self.points
         ]
@@ -84,8 +93,11 @@ class ReadinessSeries:
             else:
                 moved = "unchanged" if p.verdict == previous else f"was {previous}"
             unmet = f"{p.unmet_preconditions} veto precondition(s) unmet"
+            if p.unmet_agreement_preconditions:
+                unmet += f", {p.unmet_agreement_preconditions} for signing"
             lines.append(
-                f"{p.date.isoformat()}: {what} -> {p.verdict} ({moved}; {margin}; {unmet})."
+                f"{p.date.isoformat()}: {what} -> {p.verdict}, stage {p.stage} ({moved}; "
+                f"{margin}; {unmet})."
             )
             previous = p.verdict
         return "\n".join(lines)
@@ -99,10 +111,10 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
     ReadinessSeries
         One point per change date, with the changes and notes of that day.
     """
-    from detente.readiness.assessment import unmet_preconditions
     from detente.readiness.margin import exact_margin
+    from detente.readiness.preconditions import unmet_preconditions
     from detente.readiness.problem import compile_problem
-    from detente.readiness.verdict import verdict_for
+    from detente.readiness.verdict import stage_for, verdict_for
 
     points = []
     solved: tuple[Any, Any, float | None, bool] | None = None  # actors, issues, margin, zopa
@@ -114,6 +126,7 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
             margin = float(result.margin) if result.feasible else None
             solved = (state.actors, state.issues, margin, result.zopa)
         unmet = sum(1 for p in unmet_preconditions(state) if p.veto)
+        unsigned = sum(1 for p in unmet_preconditions(state, for_="agreement") if p.veto)
         todays = [e for e in scenario.timeline if e.date == date]
         changes: dict[str, Any] = {}
         for e in todays:
@@ -126,6 +139,8 @@ def readiness_series(scenario: Scenario) -> ReadinessSeries:
                 unmet_preconditions=unmet,
                 changes=changes,
                 notes=tuple(e.note for e in todays if e.note),
+                stage=stage_for(talks=unmet == 0, zopa=solved[3], signable=unsigned == 0),
+                unmet_agreement_preconditions=unsigned,
             )
         )
     return ReadinessSeries(scenario.id, tuple(points))

@@ -5,8 +5,9 @@ draws (one row per draw, one column per uncertain judgment, option values as ran
 returns arrays with one entry per draw, computed without a Python loop over draws:
 
 - :class:`ReadinessModel`: the negotiability margin m* through the readiness fast path
-  (docs/models.md §2; the exact solver per draw where the fast path does not apply), the
-  veto parties' preconditions over the (possibly sampled) facts, and the verdict code;
+  (docs/models.md §2; the exact solver per draw where the fast path does not apply), honouring
+  drawn red-line thresholds and red lines drawn inactive, the veto parties' talks and agreement
+  preconditions over the (possibly sampled) facts, the verdict code and the stage code;
 - :class:`ForecastModel`: per issue, the weighted mean, the weighted median and the
   expected-utility forecast (docs/models.md §3) in its batched form.
 """
@@ -23,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import InputError
-from detente.readiness.verdict import VERDICTS, verdict_codes
+from detente.readiness.verdict import STAGES, VERDICTS, stage_codes, verdict_codes
 from detente.scenario.paths import Judgment
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from detente.scenario.model import Scenario
 
 __all__ = [
+    "STAGES",
     "VERDICTS",
     "ForecastModel",
     "ReadinessModel",
@@ -59,8 +61,11 @@ def uncertain_judgments(scenario: Scenario) -> tuple[Judgment, ...]:
             assert j.issue is not None
             spec = spec.encoded(scenario.issues[j.issue].to_number)
         elif j.kind == "number":
-            # a capability must stay positive; an unbounded low end is the scale's 0
+            # a capability must stay positive; an unbounded low end is the scale's 0, except for
+            # a red line's named threshold, which may be any number
             low = 1e-9 if j.role == "capability" else (0.0 if j.low is None else j.low)
+            if j.role == "red_line" and j.low is None:
+                low = -math.inf
             j = dataclasses.replace(j, low=low, high=math.inf if j.high is None else j.high)
         out.append(dataclasses.replace(j, distribution=spec))
     return tuple(out)
@@ -68,24 +73,28 @@ def uncertain_judgments(scenario: Scenario) -> tuple[Judgment, ...]:
 
 @dataclass(frozen=True)
 class ReadinessModel:
-    """m*, preconditions and verdict per draw.
+    """m*, preconditions, verdict and stage per draw.
 
     Attributes
     ----------
     problem : Problem
         The compiled readiness problem of the base scenario (its values are the defaults).
     paths : tuple of str
-        The judgment of each column of the draws.
+        The judgment of each column of the draws (a red line's ``active`` column is on where
+        the draw is >= 0.5; its ``threshold`` column moves the rule).
     preconditions : tuple of Expr
-        The veto parties' preconditions (expressions over facts).
+        The veto parties' talks preconditions (expressions over facts).
     facts : mapping of str to bool
         The facts' base values; a fact among ``paths`` is sampled (draw >= 0.5 means true).
+    agreement : tuple of Expr
+        The veto parties' preconditions for signing.
     """
 
     problem: Problem
     paths: tuple[str, ...]
     preconditions: tuple[Expr, ...]
     facts: Mapping[str, bool]
+    agreement: tuple[Expr, ...] = ()
 
     def __call__(self, params: FloatArray, /) -> dict[str, npt.NDArray[Any]]:
         from detente.readiness.fastpath import margin_batch
@@ -101,20 +110,33 @@ class ReadinessModel:
         met = np.ones(rows, dtype=bool)
         for pre in self.preconditions:
             met &= np.broadcast_to(np.asarray(evaluate(pre, env), dtype=bool), (rows,))
+        signable = np.ones(rows, dtype=bool)
+        for pre in self.agreement:
+            signable &= np.broadcast_to(np.asarray(evaluate(pre, env), dtype=bool), (rows,))
         zopa = margin >= -ZOPA_TOL
         verdict = verdict_codes(zopa=zopa, preconditions_met=met)
-        return {"margin": margin, "preconditions_met": met, "verdict": verdict}
+        stage = stage_codes(talks=met, zopa=zopa, signable=signable)
+        return {"margin": margin, "preconditions_met": met, "verdict": verdict, "stage": stage}
 
 
 def readiness_model(scenario: Scenario, judgments: tuple[Judgment, ...]) -> ReadinessModel:
     """Build the readiness model of ``scenario`` for draws of ``judgments``."""
     from detente.readiness.problem import compile_problem
 
-    pre = tuple(
-        p.expr for actor in scenario.actors.values() if actor.veto for p in actor.preconditions
-    )
+    def veto(kind: str) -> tuple[Expr, ...]:
+        return tuple(
+            p.expr
+            for actor in scenario.actors.values()
+            if actor.veto
+            for p in actor.preconditions
+            if p.for_ == kind
+        )
+
     facts = {f: fact.value for f, fact in scenario.facts.items()}
-    return ReadinessModel(compile_problem(scenario), tuple(j.path for j in judgments), pre, facts)
+    paths = tuple(j.path for j in judgments)
+    return ReadinessModel(
+        compile_problem(scenario), paths, veto("talks"), facts, agreement=veto("agreement")
+    )
 
 
 @dataclass(frozen=True)

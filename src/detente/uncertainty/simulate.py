@@ -5,17 +5,26 @@ hypercube), the chosen engine runs on every draw, vectorised (:mod:`detente.unce
 and the outputs are summarised: the probability of each verdict with a 95% Wilson interval, the
 quantiles of the margin or of each forecast, Sobol' first-order and total indices (SALib) and a
 tornado of one-at-a-time swings between the 10th and 90th percentiles, around the scenario's own
-values.  Runs go in fixed chunks, in process, on local processes or on a Dask cluster, with
-bit-identical results for the same seed.
+values.  The readiness engine also gives the probability of each stage (how far the conflict
+can go: none, talks, deal, signature) and ranks every uncertain judgment -- numbers, facts and
+red-line activity alike -- by how much knowing it would settle the verdict (mutual information,
+:mod:`detente.uncertainty.decisive`).  Runs go in fixed chunks, in process, on local processes
+or on a Dask cluster, with bit-identical results for the same seed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from detente.errors import InputError, did_you_mean
+from detente.uncertainty.decisive import Decisiveness, decisiveness
 from detente.uncertainty.models import (
+    STAGES,
     VERDICTS,
     ForecastModel,
     ReadinessModel,
@@ -24,7 +33,7 @@ from detente.uncertainty.models import (
     uncertain_judgments,
 )
 from detente.uncertainty.runner import Execution, check_draw_cells, run
-from detente.uncertainty.sampling import Judgment
+from detente.uncertainty.sampling import Judgment, Method, sample
 from detente.uncertainty.sensitivity import sobol, tornado
 from detente.uncertainty.summary import SimulationSummary, summarize
 
@@ -56,6 +65,45 @@ def _base_values(scenario: Scenario, judgments: tuple[Judgment, ...]) -> dict[st
     return base
 
 
+class _Draws(Mapping[str, npt.NDArray[np.float64]]):
+    """The run's draws of each judgment, regenerated one judgment at a time (each judgment's
+    draws are a pure function of the seed, its path and the draw index: the sampling contract),
+    so that no draws x judgments array is kept."""
+
+    def __init__(self, judgments: tuple[Judgment, ...], n: int, seed: int, method: Method):
+        self._by = {j.path: j for j in judgments}
+        self._n, self._seed, self._method = n, seed, method
+
+    def __getitem__(self, path: str) -> npt.NDArray[np.float64]:
+        j = self._by[path]
+        column = sample((j,), self._n, seed=self._seed, method=self._method, total=self._n)
+        return column[:, 0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by)
+
+    def __len__(self) -> int:
+        return len(self._by)
+
+
+def what_decides(
+    verdicts: npt.ArrayLike,
+    judgments: tuple[Judgment, ...],
+    *,
+    n: int,
+    execution: Execution,
+) -> Decisiveness:
+    """Every judgment ranked by the information its draws carry about the run's verdicts."""
+    discrete = [
+        j.path
+        for j in judgments
+        if j.kind in ("bool", "option")
+        or (j.distribution is not None and j.distribution.is_discrete)
+    ]
+    draws = _Draws(judgments, n, execution.seed, execution.method)
+    return decisiveness(draws, verdicts, discrete=discrete, seed=execution.seed)
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -65,6 +113,7 @@ def simulate(
     sobol_n: int | None = None,
     execution: Execution | None = None,
     eum: EUMSettings | None = None,
+    decisive: bool | None = None,
 ) -> SimulationSummary:
     """Monte Carlo over the scenario's uncertain judgments.
 
@@ -81,6 +130,9 @@ def simulate(
         weighted median and expected-utility forecast of every issue per draw.
     sensitivity : bool
         Also compute Sobol' indices (base sample ``sobol_n``) and the tornado.
+    decisive : bool, optional
+        Rank the judgments by what decides the verdict (readiness engine; default: as
+        ``sensitivity``).
     execution : Execution, optional
         Seed (the same seed gives identical results however the run is split), plain or
         Latin hypercube draws, chunk size, local processes or a Dask scheduler address, its
@@ -139,7 +191,7 @@ def simulate(
         if not fast_applicable(model.problem):
             notes.append("the exact solver ran on every draw (red lines outside the fast path)")
         outputs = ["margin"]
-        categorical = {"verdict": VERDICTS}
+        categorical = {"verdict": VERDICTS, "stage": STAGES}
     else:
         from detente.bargaining.settings import check_eum_size
 
@@ -149,6 +201,9 @@ def simulate(
         sizes = [issue.positions.size for issue in model.issues]
         check_eum_size(sizes, model.eum, draws=max(n, 1) + base)
     results = run(model, judgments, n, execution=ex)
+    ranked = None
+    if engine == "readiness" and (sensitivity if decisive is None else decisive):
+        ranked = what_decides(results["verdict"], judgments, n=n, execution=ex)
     sobol_result = tornado_result = None
     if sensitivity:
         sobol_result = sobol(
@@ -170,4 +225,5 @@ def simulate(
         sobol=sobol_result,
         tornado=tornado_result,
         notes=notes,
+        decisive=ranked,
     )

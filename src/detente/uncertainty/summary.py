@@ -33,6 +33,8 @@ from detente.uncertainty.sensitivity import SobolResult, TornadoResult, output_c
 if TYPE_CHECKING:
     import pandas as pd
 
+    from detente.uncertainty.decisive import Decisiveness
+
 __all__ = [
     "DEFAULT_QUANTILES",
     "CategoryProbability",
@@ -340,6 +342,8 @@ class SimulationSummary:
     tornado : TornadoResult or None
     notes : tuple of str
         Anything the reader should know (e.g. which engine path ran).
+    decisive : Decisiveness or None
+        The judgments ranked by what decides the verdict (readiness engine).
     """
 
     n: int
@@ -351,6 +355,7 @@ class SimulationSummary:
     sobol: SobolResult | None = None
     tornado: TornadoResult | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    decisive: Decisiveness | None = None
 
     def __getitem__(self, output: str) -> CategorySummary | NumericSummary:
         items: list[CategorySummary | NumericSummary] = [*self.categorical, *self.numeric]
@@ -370,6 +375,7 @@ class SimulationSummary:
             "sobol": None if self.sobol is None else self.sobol.to_dict(),
             "tornado": None if self.tornado is None else self.tornado.to_dict(),
             "notes": list(self.notes),
+            "decisive": None if self.decisive is None else self.decisive.to_dict(),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -407,6 +413,8 @@ class SimulationSummary:
         lines = [head]
         lines += [c.explain() for c in self.categorical]
         lines += [x.explain() for x in self.numeric]
+        if self.decisive is not None:
+            lines.append(self.decisive.explain())
         if self.sobol is not None:
             lines.append(self.sobol.explain())
         if self.tornado is not None:
@@ -427,6 +435,7 @@ def summarize(
     sobol: SobolResult | None = None,
     tornado: TornadoResult | None = None,
     notes: Sequence[str] = (),
+    decisive: Decisiveness | None = None,
 ) -> SimulationSummary:
     """Summarise the outputs of :func:`detente.uncertainty.runner.run`.
 
@@ -467,4 +476,5 @@ def summarize(
         sobol=sobol,
         tornado=tornado,
         notes=tuple(notes),
+        decisive=decisive,
     )

@@ -16,6 +16,20 @@ def test_every_judgment_of_the_flagship_has_words() -> None:
     assert labels["actors.UKR.no_deal.cost"] == "UKR's cost of fighting on"
     assert labels["actors.RUS.salience.nato"] == "RUS's salience: Ukraine's membership of NATO"
     assert all(label and label != path for path, label in labels.items())
+    assert labels["actors.UKR.red_lines.0.active"].startswith("UKR's red line holds: ")
+
+
+def test_a_named_threshold_has_words() -> None:
+    from detente.scenario import loads
+    from tests.scenario.test_red_line_keys import scenario
+
+    s = loads(scenario())
+    assert judgment_label(s, "actors.A.red_lines.0.threshold") == (
+        "A's red line threshold: half the land"
+    )
+    assert judgment_label(s, "actors.A.red_lines.1.active") == (
+        'A\'s red line holds: status != "independence"'
+    )
 
 
 def test_slider_steps_are_round_and_about_a_two_hundredth() -> None:

@@ -17,10 +17,40 @@ __all__ = ["montecarlo_chart"]
 
 
 def montecarlo_chart(tables: Mapping[str, pd.DataFrame]) -> Chart:
-    """Monte Carlo: verdict probabilities with their intervals (``verdicts``), the margin's
-    cumulative distribution from its quantiles (``margin``) and the drivers (``drivers``)."""
+    """Monte Carlo: what decides the verdict (``decisive``), verdict probabilities with their
+    intervals (``verdicts``), the margin's cumulative distribution from its quantiles
+    (``margin``) and the drivers (``drivers``)."""
     alt = alt_module()
     charts = []
+    decisive = tables.get("decisive")
+    if decisive is not None and len(decisive):
+        order = decisive["judgment"].tolist()
+        title = "share of the verdict's uncertainty it would settle (95% interval)"
+        bars = (
+            alt.Chart(decisive)
+            .mark_bar(color="#1b7837")
+            .encode(
+                x=alt.X(
+                    "share:Q",
+                    title=title,
+                    scale=alt.Scale(domain=[0, 1]),
+                    axis=alt.Axis(format="%"),
+                ),
+                y=alt.Y("judgment:N", sort=order, title=None),
+            )
+        )
+        err = (
+            alt.Chart(decisive)
+            .mark_errorbar(ticks=True)
+            .encode(x=alt.X("low:Q", title=title), x2="high:Q", y=alt.Y("judgment:N", sort=order))
+        )
+        charts.append(
+            alt.layer(bars, err).properties(
+                width=WIDTH - 320,
+                height=max(20 * len(decisive), 60),
+                title="What decides the verdict",
+            )
+        )
     verdicts = tables.get("verdicts")
     if verdicts is not None and len(verdicts):
         bars = (

@@ -1,8 +1,14 @@
 """How sure is that: :func:`detente.uncertainty.simulate` over the ``uncertainty`` section.
 
-Tables: ``verdicts`` (each verdict's probability with its 95% Wilson interval), ``margin`` (the
-margin's empirical quantiles, as a cumulative distribution) and ``drivers`` (Sobol' total
-indices of the margin, or the tornado's swings when there are no Sobol' indices).
+The section leads with what decides the verdict: every uncertain judgment ranked by the share of
+the verdict's uncertainty that knowing it would remove (mutual information,
+:mod:`detente.uncertainty.decisive`), then the probabilities of each verdict and stage, then the
+margin and its drivers.
+
+Tables: ``decisive`` (that share per judgment with its bootstrap interval), ``verdicts`` (each
+verdict's probability with its 95% Wilson interval), ``margin`` (the margin's empirical
+quantiles, as a cumulative distribution) and ``drivers`` (Sobol' total indices of the margin,
+or the tornado's swings when there are no Sobol' indices).
 """
 
 from __future__ import annotations
@@ -72,6 +78,8 @@ def _text(result: SimulationSummary) -> str:
         f"Monte Carlo over {len(result.judgments)} uncertain judgment(s), {result.n} {kind} "
         f"draws, seed {result.seed}."
     ]
+    if result.decisive is not None:
+        lines.append(result.decisive.explain())
     lines += [c.explain() for c in result.categorical]
     lines += [x.explain() for x in result.numeric]
     if result.sobol is not None:
@@ -144,13 +152,28 @@ def build_montecarlo(ctx: Context) -> MonteCarlo:
     drivers = _drivers(result)
     if drivers is not None and len(drivers):
         tables["drivers"] = drivers
+    decisive = result.decisive
+    if decisive is not None and decisive.entropy > 1e-12 and decisive.judgments:
+        tables["decisive"] = pd.DataFrame(
+            [
+                {
+                    "judgment": j.path,
+                    "share": j.share,
+                    "low": min(j.low / decisive.entropy, 1.0),
+                    "high": min(j.high / decisive.entropy, 1.0),
+                }
+                for j in decisive.judgments[:10]
+            ],
+            columns=["judgment", "share", "low", "high"],
+        )
     if not tables:
         raise SectionUnavailable("not available: the simulation gave no verdict or margin")
     return MonteCarlo(
         text=_text(result),
         charts={"montecarlo": tables},
         captions={
-            "montecarlo": "Monte Carlo: the probability of each verdict, the distribution of "
-            "the margin and what drives it."
+            "montecarlo": "Monte Carlo: what decides the verdict (the share of its uncertainty "
+            "that knowing each judgment would remove), the probability of each verdict, the "
+            "distribution of the margin and what drives it."
         },
     )

@@ -14,10 +14,11 @@ from detente.briefing.display import (
     quoted,
 )
 from detente.briefing.model import Section
+from detente.readiness.verdict import STAGE_TEXT
 
 if TYPE_CHECKING:
     from detente.briefing.context import Context
-    from detente.scenario.model import Actor
+    from detente.scenario.model import Actor, RedLine
 
 __all__ = [
     "ActorCard",
@@ -52,6 +53,14 @@ class Summary(Section):
     clashes: tuple[str, ...]
     fact_levers: tuple[str, ...]
     ripeness: tuple[str, ...]
+    #: how far the conflict can go now (none, talks, deal, signature) and what that means
+    stage: str = "none"
+    stage_text: str = ""
+    #: the three questions of the stage, each answered with its reasons
+    stages: tuple[str, ...] = ()
+    unmet_agreement_preconditions: tuple[str, ...] = ()
+    #: where the margin comes from: each veto party's surplus by issue, and the relative margin
+    margin_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,21 @@ def build_summary(ctx: Context) -> Summary:
         for z in a.zartman
     )
     mhs = "A" if a.mutually_hurting_stalemate else "No"
+    stages = tuple(
+        f"{answer.question} {'Yes' if answer.answer else 'No'}"
+        + (f": {' '.join(answer.reasons)}" if answer.reasons else ".")
+        for answer in a.stages.values()
+    )
+    sources = a.margin_sources
+    decomposition: tuple[str, ...] = ()
+    if sources is not None:
+        decomposition = tuple(p.explain() for p in sources.parties)
+        if sources.relative_margin is not None:
+            decomposition += (
+                f"Relative margin {sources.relative_margin:+.1%} (the smallest surplus as a "
+                "share of that party's stake: its utility range over the outcomes every veto "
+                "party's red lines allow).",
+            )
     return Summary(
         verdict=a.verdict,
         verdict_label=VERDICT_LABELS.get(a.verdict, a.verdict),
@@ -146,6 +170,11 @@ def build_summary(ctx: Context) -> Summary:
         clashes=tuple(c.explain() for c in a.clashes),
         fact_levers=tuple(f.explain() for f in a.fact_levers if f.changes),
         ripeness=(*ripeness, f"{mhs} mutually hurting stalemate."),
+        stage=a.stage,
+        stage_text=STAGE_TEXT[a.stage],
+        stages=stages,
+        unmet_agreement_preconditions=tuple(p.explain() for p in a.agreement_preconditions),
+        margin_sources=decomposition,
     )
 
 
@@ -168,7 +197,7 @@ def _no_deal(ctx: Context, actor: Actor) -> Cited | None:
     )
 
 
-def _card(ctx: Context, aid: str, actor: Actor, unmet: set[tuple[str, str]]) -> ActorCard:
+def _card(ctx: Context, aid: str, actor: Actor, unmet: set[tuple[str, str, str]]) -> ActorCard:
     a = ctx.assessment
     util: str | None = None
     if aid in a.reservation:
@@ -195,8 +224,8 @@ def _card(ctx: Context, aid: str, actor: Actor, unmet: set[tuple[str, str]]) -> 
                 text=p.label or p.requires,
                 source=p.source,
                 quote=quoted(p.quote) if p.quote else None,
-                detail=p.requires,
-                status="not met" if (aid, p.requires) in unmet else "met",
+                detail=p.requires if p.for_ == "talks" else f"{p.requires} (for signing)",
+                status="not met" if (aid, p.requires, p.for_) in unmet else "met",
             )
             for p in actor.preconditions
         ),
@@ -205,7 +234,7 @@ def _card(ctx: Context, aid: str, actor: Actor, unmet: set[tuple[str, str]]) -> 
                 text=r.label or r.rule,
                 source=r.source,
                 quote=quoted(r.quote) if r.quote else None,
-                detail=r.rule,
+                detail=_red_line_detail(r),
             )
             for r in actor.red_lines
         ),
@@ -214,9 +243,22 @@ def _card(ctx: Context, aid: str, actor: Actor, unmet: set[tuple[str, str]]) -> 
     )
 
 
+def _red_line_detail(r: RedLine) -> str:
+    """The rule as written, with its named threshold, its probability and whether it holds."""
+    extra = []
+    if r.threshold is not None:
+        extra.append(f"threshold {r.threshold:g}")
+    if r.probability is not None:
+        extra.append(f"a real red line with probability {r.probability:g}")
+    if not r.active:
+        extra.append("inactive")
+    return r.rule + (f" ({'; '.join(extra)})" if extra else "")
+
+
 def build_actors(ctx: Context) -> Actors:
     """One card per actor: role, capability, preconditions (met or not), red lines, no-deal."""
-    unmet = {(p.actor, p.requires) for p in ctx.assessment.preconditions}
+    a = ctx.assessment
+    unmet = {(p.actor, p.requires, p.for_) for p in (*a.preconditions, *a.agreement_preconditions)}
     return Actors(
         cards=tuple(_card(ctx, aid, actor, unmet) for aid, actor in ctx.scenario.actors.items())
     )

@@ -167,10 +167,15 @@ def _deal_table(title: str, deal: tuple[tuple[str, str], ...]) -> list[str]:
 
 def _summary(page: Page, s: Summary) -> list[str]:
     out = ['<section id="summary"><h2>Why</h2>']
+    out += _items(f"How far it can go now: {s.stage} ({s.stage_text})", s.stages)
     out += _deal_table(s.closest_deal_title, s.closest_deal)
     out += _deal_table(s.nash_title, s.nash)
+    out += _items(
+        "Where the margin comes from (surplus over fighting on, by issue)", s.margin_sources
+    )
     out += _items("What clashes", s.clashes)
     out += _items("Preconditions not met", s.unmet_preconditions)
+    out += _items("Preconditions for signing not met", s.unmet_agreement_preconditions)
     out += _items("What would meet them", s.fact_levers)
     out += _items("Ripeness (Zartman)", s.ripeness)
     return [*out, "</section>"]

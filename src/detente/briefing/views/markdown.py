@@ -84,8 +84,11 @@ def render_markdown(briefing: Briefing) -> str:
         lines += [f"_{_md('as of ' + b.as_of)}_", ""]
     lines += _deal("Closest deal", s.closest_deal)
     lines += _deal(s.nash_title, s.nash)
+    lines += _list(f"How far it can go now: {s.stage} ({s.stage_text})", s.stages)
+    lines += _list("Where the margin comes from", s.margin_sources)
     lines += _list("What clashes", s.clashes)
     lines += _list("Preconditions not met", s.unmet_preconditions)
+    lines += _list("Preconditions for signing not met", s.unmet_agreement_preconditions)
     levers = b.get("levers", Levers)
     if levers is not None:
         lines += _list("What would open a zone of agreement", [lv.text for lv in levers.levers[:8]])

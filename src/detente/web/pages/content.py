@@ -79,6 +79,14 @@ def judgment_label(scenario: Scenario, path: str) -> str:
         return f"{who}'s cost of fighting on"
     if field == "no_deal" and len(rest) == 2:
         return f"{who}'s no-deal outcome: {issue(rest[1])}"
+    if field == "red_lines" and len(rest) == 2 and rest[0].isdigit():
+        lines = scenario.actors[who].red_lines if who in scenario.actors else ()
+        j = int(rest[0])
+        name = (lines[j].label or lines[j].rule) if j < len(lines) else f"red line {j}"
+        if rest[1] == "active":
+            return f"{who}'s red line holds: {name}"
+        if rest[1] == "threshold":
+            return f"{who}'s red line threshold: {name}"
     return path
 
 
