@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.bargaining import EUMSettings, expected_utility, forecast
-from detente.bargaining.eum import Cycle, find_cycle
+from detente.bargaining.cycles import Cycle, find_cycle
 from detente.cli import main
 from detente.scenario import loads
 
@@ -125,10 +125,8 @@ def test_an_exact_cycle_persists_for_ever(
     long = expected_utility(*args, low=0, high=10, eum=EUMSettings(variant=variant, rounds=30))  # type: ignore[arg-type]
     for t in range(cycle.start, 31):
         expected = cycle.values[(t - cycle.start) % cycle.period]
-        # "exact": the positions repeated within the detection tolerance (1e-9 of the range,
-        # 1e-8 here), not bit for bit, so later rounds agree to that order, with room for 22
-        # more rounds of floating-point drift
-        assert long.medians[t] == pytest.approx(expected, abs=1e-6)
+        # "exact": the positions repeated bit for bit, so every later round repeats too
+        assert long.medians[t] == pytest.approx(expected, abs=1e-12)
 
 
 SCENARIO = """\

@@ -9,7 +9,7 @@ nearest option (the lower one on an exact half).
 Each method's forecasts are checked against the veto parties' red lines
 (:mod:`detente.bargaining.redlines`: which red lines a forecast breaks, and the nearest value of
 the issue that meets them), and an expected-utility median that cycles between rounds is
-reported as the cycle (:func:`detente.bargaining.eum.find_cycle`), not as one answer.
+reported as the cycle (:func:`detente.bargaining.cycles.find_cycle`), not as one answer.
 """
 
 from __future__ import annotations

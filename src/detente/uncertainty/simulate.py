@@ -182,24 +182,15 @@ def simulate(
             notes.append("fixed by the what-if (not drawn): " + ", ".join(overridden))
     if scenario.as_of is not None:
         notes.append(f"as of {scenario.as_of.isoformat()}")
-    model: ReadinessModel | ForecastModel
-    categorical: dict[str, tuple[str, ...] | None] = {}
     if engine == "readiness":
-        model = readiness_model(scenario, judgments)
-        from detente.readiness.fastpath import fast_applicable
-
-        if not fast_applicable(model.problem):
-            notes.append("the exact solver ran on every draw (red lines outside the fast path)")
+        model: ReadinessModel | ForecastModel = _readiness(scenario, judgments, notes)
         outputs = ["margin"]
-        categorical = {"verdict": VERDICTS, "stage": STAGES}
+        categorical: dict[str, tuple[str, ...] | None] = {"verdict": VERDICTS, "stage": STAGES}
     else:
-        from detente.bargaining.settings import check_eum_size
-
-        model = forecast_model(scenario, judgments, eum=eum)
-        outputs = [f"eum.{issue.issue}" for issue in model.issues]
         base = (sobol_n or SOBOL_BASE[engine]) * (len(judgments) + 2) if sensitivity else 0
-        sizes = [issue.positions.size for issue in model.issues]
-        check_eum_size(sizes, model.eum, draws=max(n, 1) + base)
+        model = _forecast(scenario, judgments, eum=eum, draws=max(n, 1) + base)
+        outputs = [f"eum.{issue.issue}" for issue in model.issues]
+        categorical = {}
     results = run(model, judgments, n, execution=ex)
     ranked = None
     if engine == "readiness" and (sensitivity if decisive is None else decisive):
@@ -227,3 +218,31 @@ def simulate(
         notes=notes,
         decisive=ranked,
     )
+
+
+def _readiness(
+    scenario: Scenario, judgments: tuple[Judgment, ...], notes: list[str]
+) -> ReadinessModel:
+    """The readiness model of the draws; a note when its red lines leave the fast path."""
+    from detente.readiness.fastpath import fast_applicable
+
+    model = readiness_model(scenario, judgments)
+    if not fast_applicable(model.problem):
+        notes.append("the exact solver ran on every draw (red lines outside the fast path)")
+    return model
+
+
+def _forecast(
+    scenario: Scenario,
+    judgments: tuple[Judgment, ...],
+    *,
+    eum: EUMSettings | None,
+    draws: int,
+) -> ForecastModel:
+    """The forecast model of the draws, refused before any draw when its work is too large."""
+    from detente.bargaining.settings import check_eum_size
+
+    model = forecast_model(scenario, judgments, eum=eum)
+    sizes = [issue.positions.size for issue in model.issues]
+    check_eum_size(sizes, model.eum, draws=draws)
+    return model
