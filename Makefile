@@ -44,7 +44,7 @@ test-lowest:
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet uv
 	$(LOWEST)/bin/uv pip install --quiet --python $(LOWEST)/bin/python \
-		--resolution lowest-direct ".[test,dask,web]"
+		--resolution lowest-direct ".[test,browser,dask,web]"
 	$(LOWEST)/bin/uv pip list --python $(LOWEST)/bin/python
 	$(LOWEST)/bin/python $(PYTEST) -p no:cacheprovider
 

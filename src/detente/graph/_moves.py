@@ -228,8 +228,10 @@ def components(graphs: Sequence[Graph], m: int) -> Components:
     from scipy.sparse import coo_array
     from scipy.sparse.csgraph import connected_components
 
-    src = np.concatenate([g.src for g in graphs])
-    dst = np.concatenate([g.indices for g in graphs])
+    # int32 indices: csgraph's kernels take no other, and SciPy 1.11 passed int64 ones
+    # through and returned garbage labels (-9999) without an error; states stay below 2**18
+    src = np.concatenate([g.src for g in graphs]).astype(np.int32)
+    dst = np.concatenate([g.indices for g in graphs]).astype(np.int32)
     adj = coo_array((np.ones(src.size, dtype=bool), (src, dst)), shape=(m, m)).tocsr()
     n, found = connected_components(adj, directed=True, connection="weak")
     label: IntArray = np.asarray(found, dtype=np.int64)

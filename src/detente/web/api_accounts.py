@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from detente import __version__
@@ -87,6 +87,9 @@ async def create_token(ctx: Ctx, _who: Admin, name: UserName, body: TokenIn) -> 
 @router.delete(
     "/tokens/{token_id}",
     status_code=204,
+    # no body, said outright: FastAPI 0.110 takes `-> None` for a response model and refuses it
+    response_model=None,
+    response_class=Response,
     responses=responses(401, 403, 404, 422),
     summary="Revoke a token (admin)",
 )
