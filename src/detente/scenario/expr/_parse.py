@@ -187,7 +187,11 @@ def _check_tokens(body: str, shift: int) -> bool:
                     "ignored; put remarks in 'label' or 'note'",
                     column,
                 )
-            if kind == tokenize.ERRORTOKEN:
+            # a character that is no token: ERRORTOKEN up to Python 3.11; from 3.12 an OP whose
+            # exact type is no operator's
+            if kind == tokenize.ERRORTOKEN or (
+                kind == tokenize.OP and token.exact_type == tokenize.OP
+            ):
                 if text.isspace():
                     continue
                 raise ExprError(
